@@ -1,0 +1,67 @@
+// Building, starting and stopping the gRPC server.
+#include "services/common/api_server.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace ismap::liu {
+
+bool IsLoopbackAddress(absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  const absl::string_view host =
+      colon == absl::string_view::npos ? address : address.substr(0, colon);
+  return host == "localhost" || host == "[::1]" ||
+         absl::StartsWith(host, "127.");
+}
+
+absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
+    const ApiServerOptions& options, std::vector<HostedService> services) {
+  if (!IsLoopbackAddress(options.listen_address)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "refusing to serve plaintext on non-loopback address ",
+        options.listen_address, "; listen on 127.0.0.1"));
+  }
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen_address,
+                           grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  std::vector<std::string> health_names = {""};
+  for (const HostedService& hosted : services) {
+    builder.RegisterService(hosted.service);
+    health_names.push_back(hosted.health_name);
+  }
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address));
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  for (const std::string& name : health_names) {
+    health->SetServingStatus(name, true);
+  }
+  return std::unique_ptr<ApiServer>(new ApiServer(std::move(server), port, options.shutdown_grace));
+}
+
+ApiServer::~ApiServer() { Shutdown(); }
+
+void ApiServer::Shutdown() {
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Every status becomes NOT_SERVING, so load balancers stop routing here
+  // while calls in flight finish.
+  server_->GetHealthCheckService()->Shutdown();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace_));
+  server_->Wait();
+}
+
+}  // namespace ismap::liu

@@ -1,0 +1,173 @@
+// The single checkpoint every unary API call passes through.
+//
+// A service's RPC override is one line into UnaryCallRunner::Serve, which
+//   1. authenticates the caller from the `authorization: Bearer` metadata
+//      (UNAUTHENTICATED before any handler runs; no handler ever sees a call
+//      without a verified Caller);
+//   2. fixes the call's deadline: the client's, capped at the server default;
+//   3. runs the handler inline (cheap, pure work) or on the bounded worker
+//      pool (storage, other services), answering RESOURCE_EXHAUSTED when the
+//      pool's queue is full, so reactor threads never block;
+//   4. finishes the call with the handler's status mapped to gRPC, and writes
+//      one structured log line: method, caller, code, latency.
+#ifndef ISMAP_LIU_SERVICES_COMMON_UNARY_CALL_H_
+#define ISMAP_LIU_SERVICES_COMMON_UNARY_CALL_H_
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "services/common/authenticator.h"
+#include "services/common/bounded_executor.h"
+#include "services/common/caller.h"
+#include "services/common/grpc_status.h"
+
+namespace ismap::liu {
+
+// What a handler knows of the call it serves besides the request.
+struct CallContext {
+  Caller caller;
+  // The call's effective deadline; storage and outgoing calls respect it.
+  absl::Time deadline;
+};
+
+// Where a handler runs.
+enum class Placement {
+  kInline,      // On the gRPC reactor thread: only non-blocking, bounded work.
+  kWorkerPool,  // On the bounded executor: anything that may block.
+};
+
+// Shared by every service of a server. Does not own the authenticator or the
+// executor, which must outlive it and every call it serves. Thread-safe.
+class UnaryCallRunner {
+ public:
+  struct Options {
+    // Deadline applied to calls whose client set none or a later one.
+    absl::Duration default_deadline = absl::Seconds(30);
+  };
+
+  UnaryCallRunner(const Authenticator* authenticator, BoundedExecutor* executor,
+                  Options options)
+      : authenticator_(authenticator), executor_(executor), options_(options) {}
+
+  // Serves one call of `service`/`method` (pass `__func__` from the RPC
+  // override). `handler` fills `*response` and returns the call's status;
+  // `request` and `response` are owned by gRPC and outlive the handler.
+  // `handler` is callable as
+  // `absl::Status(const CallContext&, const Request&, Response*)`.
+  template <typename Request, typename Response, typename Handler>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  absl::string_view service,
+                                  absl::string_view method, Placement placement,
+                                  const Request* request, Response* response,
+                                  Handler handler) const {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    const absl::Time start = absl::Now();
+    CallRecord record{std::string(service), std::string(method), start, "-"};
+
+    absl::StatusOr<CallContext> call = Admit(*context, start);
+    if (!call.ok()) {
+      Finish(reactor, record, call.status());
+      return reactor;
+    }
+    record.caller = DescribeCaller(call->caller);
+    if (placement == Placement::kInline) {
+      Finish(reactor, record, handler(*call, *request, response));
+      return reactor;
+    }
+    const bool queued = executor_->TrySchedule(
+        [this, context, reactor, record, call = *std::move(call), request,
+         response, handler = std::move(handler)]() mutable {
+          Finish(reactor, record,
+                 Started(*context, call)
+                     ? handler(call, *request, response)
+                     : NotStartedStatus(*context));
+        });
+    if (!queued) {
+      Finish(reactor, record,
+             absl::ResourceExhaustedError(
+                 "the server is at capacity; retry with backoff"));
+    }
+    return reactor;
+  }
+
+  // Serves a call of an RPC that this build does not provide yet: the caller
+  // is authenticated like every other (so nothing is answered to an
+  // unauthenticated caller), then the call fails with UNIMPLEMENTED saying
+  // which part of the programme will provide it.
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* ServeUnimplemented(
+      grpc::CallbackServerContext* context, absl::string_view service,
+      absl::string_view method, const Request* request, Response* response,
+      absl::string_view planned) const {
+    const std::string message = UnimplementedMessage(service, method, planned);
+    return Serve(context, service, method, Placement::kInline, request, response,
+                 [&message](const CallContext&, const Request&, Response*) {
+                   return absl::UnimplementedError(message);
+                 });
+  }
+
+  // The same for a server-streaming RPC.
+  template <typename Response>
+  grpc::ServerWriteReactor<Response>* ServeUnimplementedStream(
+      grpc::CallbackServerContext* context, absl::string_view service,
+      absl::string_view method, absl::string_view planned) const {
+    CallRecord record{std::string(service), std::string(method), absl::Now(), "-"};
+    absl::Status status = AdmitAndDescribe(*context, record);
+    if (status.ok()) {
+      status = absl::UnimplementedError(UnimplementedMessage(service, method, planned));
+    }
+    Log(record, status);
+    return new FinishedWriteReactor<Response>(ToGrpcStatus(status));
+  }
+
+ private:
+  // A stream that ends, with `status`, as soon as it starts.
+  template <typename Response>
+  class FinishedWriteReactor final : public grpc::ServerWriteReactor<Response> {
+   public:
+    explicit FinishedWriteReactor(const grpc::Status& status) {
+      this->Finish(status);
+    }
+    void OnDone() override { delete this; }
+  };
+
+  struct CallRecord {
+    std::string service;
+    std::string method;
+    absl::Time start;
+    std::string caller;
+  };
+
+  // Authenticates the caller and computes the deadline.
+  absl::StatusOr<CallContext> Admit(const grpc::CallbackServerContext& context,
+                                    absl::Time now) const;
+  // Whether a queued call may still start (not cancelled, not past deadline).
+  static bool Started(const grpc::CallbackServerContext& context,
+                      const CallContext& call);
+  static absl::Status NotStartedStatus(const grpc::CallbackServerContext& context);
+  // Admit(), recording the caller in `record` when it verifies.
+  absl::Status AdmitAndDescribe(const grpc::CallbackServerContext& context,
+                                CallRecord& record) const;
+  static std::string UnimplementedMessage(absl::string_view service,
+                                          absl::string_view method,
+                                          absl::string_view planned);
+  // Writes the call's log line.
+  static void Log(const CallRecord& record, const absl::Status& status);
+  // Logs the call and finishes the reactor.
+  static void Finish(grpc::ServerUnaryReactor* reactor, const CallRecord& record,
+                     const absl::Status& status);
+
+  const Authenticator* const authenticator_;
+  BoundedExecutor* const executor_;
+  const Options options_;
+};
+
+}  // namespace ismap::liu
+
+#endif  // ISMAP_LIU_SERVICES_COMMON_UNARY_CALL_H_
