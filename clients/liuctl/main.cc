@@ -1,0 +1,123 @@
+// liuctl: the ISMAP-LIU command-line client.
+//
+//   liuctl dev-token --role=ministry --organisation=mlit [--subject=alice]
+//       Prints a development token for a local server, signed with the key in
+//       the server's data directory.
+//   liuctl health [--server=127.0.0.1:50051]
+//       Lists the services the server offers (by reflection) and the health
+//       of the server and of each service.
+//
+// Exit codes: 0 success; 2 usage error; 3 the key cannot be read; 4 the
+// server is unreachable or something is not SERVING.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/time/clock.h"
+#include "clients/liuctl/server_probe.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/common/caller.h"
+#include "services/common/dev_token.h"
+
+ABSL_FLAG(std::string, key_file, ".liu-data/dev-token.key",
+          "development signing key (in the local server's data directory)");
+ABSL_FLAG(std::string, role, "", "csp, ministry or ipa");
+ABSL_FLAG(std::string, organisation, "",
+          "the organisation acted for, e.g. mlit, example-saas, ipa");
+ABSL_FLAG(std::string, subject, "dev", "the person or workload, e.g. alice");
+ABSL_FLAG(absl::Duration, ttl, absl::Hours(12), "how long the token is valid");
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "the server's host:port");
+
+namespace {
+
+constexpr int kUsageError = 2;
+constexpr int kKeyError = 3;
+constexpr int kNotServing = 4;
+
+constexpr char kUsage[] =
+    "liuctl <command> [flags]\n\n"
+    "Commands:\n"
+    "  dev-token   print a development token for a local server\n"
+    "              --role=csp|ministry|ipa --organisation=ID [--subject=ID]\n"
+    "              [--key_file=.liu-data/dev-token.key] [--ttl=12h]\n"
+    "  health      list the services of a server and the health of each\n"
+    "              [--server=127.0.0.1:50051]\n\n"
+    "Exit codes: 0 success, 2 usage error, 3 the key cannot be read,\n"
+    "4 the server is unreachable or something is not SERVING.";
+
+int DevToken() {
+  absl::StatusOr<ismap::liu::Role> role =
+      ismap::liu::ParseRole(absl::GetFlag(FLAGS_role));
+  if (!role.ok()) {
+    std::cerr << "liuctl dev-token: " << role.status().message()
+              << "; pass --role=csp|ministry|ipa\n";
+    return kUsageError;
+  }
+  absl::StatusOr<std::string> key =
+      ismap::liu::LoadDevTokenKey(absl::GetFlag(FLAGS_key_file));
+  if (!key.ok()) {
+    std::cerr << "liuctl dev-token: " << key.status().message()
+              << "; start the server once (it creates the key) or pass "
+                 "--key_file=<data_dir>/dev-token.key\n";
+    return kKeyError;
+  }
+  const ismap::liu::Caller caller{*role, absl::GetFlag(FLAGS_organisation),
+                                  absl::GetFlag(FLAGS_subject)};
+  absl::StatusOr<std::string> token = ismap::liu::MintDevToken(
+      *key, caller, absl::Now() + absl::GetFlag(FLAGS_ttl));
+  if (!token.ok()) {
+    std::cerr << "liuctl dev-token: " << token.status().message() << "\n";
+    return kUsageError;
+  }
+  std::cout << *token << "\n";
+  return EXIT_SUCCESS;
+}
+
+int Health() {
+  const std::string address = absl::GetFlag(FLAGS_server);
+  const auto channel =
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  const absl::Duration timeout = absl::Seconds(5);
+  absl::StatusOr<std::vector<std::string>> services =
+      ismap::liu::ListServicesByReflection(channel, timeout);
+  if (!services.ok()) {
+    std::cerr << "liuctl health: cannot reach " << address << ": "
+              << services.status().message()
+              << "; is the server running? (pass --server=host:port)\n";
+    return kNotServing;
+  }
+  bool all_serving = true;
+  std::vector<std::string> names = {""};
+  for (const std::string& name : *services) {
+    if (name.rfind("grpc.", 0) != 0) names.push_back(name);
+  }
+  for (const std::string& name : names) {
+    absl::StatusOr<ismap::liu::ServingStatus> status =
+        ismap::liu::CheckHealth(channel, name, timeout);
+    const bool serving =
+        status.ok() && *status == ismap::liu::ServingStatus::kServing;
+    all_serving = all_serving && serving;
+    std::cout << (name.empty() ? std::string("(server)") : name) << "  "
+              << (status.ok() ? ismap::liu::ServingStatusName(*status)
+                              : std::string(status.status().message()))
+              << "\n";
+  }
+  return all_serving ? EXIT_SUCCESS : kNotServing;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::string command = args.size() == 2 ? args[1] : "";
+  if (command == "dev-token") return DevToken();
+  if (command == "health") return Health();
+  std::cerr << kUsage << "\n";
+  return kUsageError;
+}

@@ -1,0 +1,131 @@
+// Wiring of the all-in-one server.
+#include "services/server/liu_server.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "services/audit/audit_planning_service.h"
+#include "services/common/bounded_executor.h"
+#include "services/common/dev_token.h"
+#include "services/common/rules/rule_set_service.h"
+#include "services/common/rules/rule_set_store.h"
+#include "services/common/status_macros.h"
+#include "services/common/storage/migrations.h"
+#include "services/common/storage/sqlite_database.h"
+#include "services/common/unary_call.h"
+#include "services/eligibility/eligibility_service.h"
+#include "services/eligibility/review_service.h"
+#include "services/impact/impact_assessment_service.h"
+
+namespace ismap::liu {
+
+// Everything the server owns, declared in start-up order so that destruction
+// runs in reverse: the API server stops before anything it calls goes away.
+struct LiuServer::Parts {
+  std::shared_ptr<const RuleSet> rules;
+  std::string dev_token_key_path;
+  std::unique_ptr<storage::Database> database;
+  std::unique_ptr<RuleSetStore> rule_set_store;
+  std::unique_ptr<Authenticator> authenticator;
+  std::unique_ptr<BoundedExecutor> executor;
+  std::unique_ptr<UnaryCallRunner> runner;
+  std::unique_ptr<RuleSetServiceImpl> rule_set_service;
+  std::unique_ptr<ImpactAssessmentServiceImpl> impact_service;
+  std::unique_ptr<EligibilityServiceImpl> eligibility_service;
+  std::unique_ptr<ReviewServiceImpl> review_service;
+  std::unique_ptr<AuditPlanningServiceImpl> audit_service;
+  std::unique_ptr<ApiServer> api_server;
+};
+
+namespace {
+
+absl::Status MakeDirectory(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create data directory ", path, ": ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::vector<std::string> LiuServer::ServiceNames() {
+  return {v1::ImpactAssessmentService::service_full_name(),
+          v1::EligibilityService::service_full_name(),
+          v1::ReviewService::service_full_name(),
+          v1::AuditPlanningService::service_full_name(),
+          v1::RuleSetService::service_full_name()};
+}
+
+absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
+    const LiuServerOptions& options) {
+  auto parts = std::make_unique<Parts>();
+  ASSIGN_OR_RETURN(parts->rules, RuleSet::LoadFromDirectory(options.rules_dir));
+
+  RETURN_IF_ERROR(MakeDirectory(options.data_dir));
+  const std::filesystem::path data_dir(options.data_dir);
+  ASSIGN_OR_RETURN(
+      parts->database,
+      storage::SqliteDatabase::Open((data_dir / "liu.sqlite3").string(),
+                                    {options.database_connections}));
+  const absl::Time now = absl::Now();
+  RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database,
+                                           RuleSetStore::kComponent,
+                                           RuleSetStore::Migrations(), now));
+  parts->rule_set_store = std::make_unique<RuleSetStore>(parts->database.get());
+  RETURN_IF_ERROR(parts->rule_set_store->Record(*parts->rules, now));
+
+  parts->dev_token_key_path = (data_dir / "dev-token.key").string();
+  ASSIGN_OR_RETURN(std::string key,
+                   LoadOrCreateDevTokenKey(parts->dev_token_key_path));
+  parts->authenticator = std::make_unique<DevTokenAuthenticator>(std::move(key));
+  parts->executor = std::make_unique<BoundedExecutor>(
+      options.worker_threads, options.worker_queue_capacity);
+  parts->runner = std::make_unique<UnaryCallRunner>(
+      parts->authenticator.get(), parts->executor.get(),
+      UnaryCallRunner::Options{options.default_deadline});
+
+  const UnaryCallRunner* runner = parts->runner.get();
+  parts->rule_set_service = std::make_unique<RuleSetServiceImpl>(
+      runner, parts->rule_set_store.get(), parts->rules->version());
+  parts->impact_service = std::make_unique<ImpactAssessmentServiceImpl>(runner);
+  parts->eligibility_service = std::make_unique<EligibilityServiceImpl>(runner);
+  parts->review_service = std::make_unique<ReviewServiceImpl>(runner);
+  parts->audit_service = std::make_unique<AuditPlanningServiceImpl>(runner);
+
+  ASSIGN_OR_RETURN(
+      parts->api_server,
+      ApiServer::Start(
+          options.api,
+          {{parts->impact_service.get(),
+            v1::ImpactAssessmentService::service_full_name()},
+           {parts->eligibility_service.get(),
+            v1::EligibilityService::service_full_name()},
+           {parts->review_service.get(), v1::ReviewService::service_full_name()},
+           {parts->audit_service.get(),
+            v1::AuditPlanningService::service_full_name()},
+           {parts->rule_set_service.get(),
+            v1::RuleSetService::service_full_name()}}));
+  return std::unique_ptr<LiuServer>(new LiuServer(std::move(parts)));
+}
+
+LiuServer::LiuServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+LiuServer::~LiuServer() { Shutdown(); }
+
+int LiuServer::port() const { return parts_->api_server->port(); }
+
+const RuleSet& LiuServer::rules() const { return *parts_->rules; }
+
+const std::string& LiuServer::dev_token_key_path() const {
+  return parts_->dev_token_key_path;
+}
+
+void LiuServer::Shutdown() {
+  parts_->api_server->Shutdown();
+  parts_->executor->Shutdown();
+}
+
+}  // namespace ismap::liu

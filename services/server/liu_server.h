@@ -1,0 +1,71 @@
+// The all-in-one ISMAP-LIU server: every service in one process over one
+// embedded SQLite database. Used by the `liu-server` binary and by tests,
+// which start it on an ephemeral loopback port.
+#ifndef ISMAP_LIU_SERVICES_SERVER_LIU_SERVER_H_
+#define ISMAP_LIU_SERVICES_SERVER_LIU_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/api_server.h"
+#include "services/common/rules/rule_set.h"
+
+namespace ismap::liu {
+
+struct LiuServerOptions {
+  // Directory of the database and the development token key; created if
+  // missing, kept between runs.
+  std::string data_dir;
+  // Directory of the rules files.
+  std::string rules_dir;
+  // Listening address, message limits and shutdown grace.
+  ApiServerOptions api;
+  // Workers for blocking work, and how many calls may wait for one.
+  int worker_threads = 8;
+  size_t worker_queue_capacity = 1024;
+  // Deadline of calls whose client set none or a later one.
+  absl::Duration default_deadline = absl::Seconds(30);
+  // SQLite connections: the most transactions in flight at once.
+  int database_connections = 4;
+};
+
+// Thread-safe.
+class LiuServer {
+ public:
+  // Loads the rules, opens the database and applies migrations, records the
+  // rule set, and starts serving. Errors: INVALID_ARGUMENT naming file, line
+  // and reason for a bad rules file; NOT_FOUND for a missing rules directory;
+  // FAILED_PRECONDITION for a database this binary cannot use; UNAVAILABLE if
+  // the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<LiuServer>> Start(
+      const LiuServerOptions& options);
+
+  // Calls Shutdown().
+  ~LiuServer();
+
+  // The port the server listens on.
+  int port() const;
+  // The rules in use.
+  const RuleSet& rules() const;
+  // Path of the key that signs development tokens for this server.
+  const std::string& dev_token_key_path() const;
+  // Full names of the API services hosted (each also has a health status).
+  static std::vector<std::string> ServiceNames();
+
+  // Stops accepting calls, lets calls in flight finish (up to the grace
+  // period), drains the worker pool and closes the database. Idempotent.
+  void Shutdown();
+
+ private:
+  struct Parts;
+  explicit LiuServer(std::unique_ptr<Parts> parts);
+
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace ismap::liu
+
+#endif  // ISMAP_LIU_SERVICES_SERVER_LIU_SERVER_H_

@@ -1,0 +1,106 @@
+// liu-server: runs every ISMAP-LIU service in one process until SIGINT or
+// SIGTERM, then shuts down gracefully.
+#include <cstdlib>
+#include <filesystem>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_join.h"
+#include "spdlog/async.h"
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+#include "services/common/shutdown_signal.h"
+#include "services/server/liu_server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "host:port to serve on (plaintext is allowed on loopback only)");
+ABSL_FLAG(std::string, data_dir, ".liu-data",
+          "directory of the SQLite database and the development token key");
+ABSL_FLAG(std::string, rules_dir, "rules", "directory of the rules files");
+ABSL_FLAG(int, worker_threads, 8, "threads for storage and other blocking work");
+ABSL_FLAG(int, worker_queue, 1024,
+          "calls that may wait for a worker before RESOURCE_EXHAUSTED");
+ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
+          "deadline of calls that set none or a later one");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(30),
+          "how long calls in flight may take to finish at shutdown");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
+          "largest request or response message");
+ABSL_FLAG(int, db_connections, 4, "SQLite connections in the pool");
+
+namespace {
+
+// Logs go to stderr from a background thread, so that no call waits on I/O;
+// under a flood the oldest lines are dropped rather than blocking.
+void SetUpLogging() {
+  spdlog::init_thread_pool(8192, 1);
+  auto logger = spdlog::create_async_nb<spdlog::sinks::stderr_sink_mt>("liu");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(logger);
+}
+
+// The directory of this executable, where liuctl is built too.
+std::string OwnDirectory() {
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string(".") : self.parent_path().string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Serves the ISMAP-LIU API (impact assessments, eligibility, review "
+      "cases, audit planning) in one process.");
+  absl::ParseCommandLine(argc, argv);
+
+  // Before any thread starts, so that only the wait below receives them.
+  ismap::liu::BlockShutdownSignals();
+
+  SetUpLogging();
+  ismap::liu::LiuServerOptions options;
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.rules_dir = absl::GetFlag(FLAGS_rules_dir);
+  options.api.listen_address = absl::GetFlag(FLAGS_listen);
+  options.api.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.api.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  options.worker_queue_capacity =
+      static_cast<size_t>(std::max(absl::GetFlag(FLAGS_worker_queue), 1));
+  options.default_deadline = absl::GetFlag(FLAGS_default_deadline);
+  options.database_connections = absl::GetFlag(FLAGS_db_connections);
+
+  absl::StatusOr<std::unique_ptr<ismap::liu::LiuServer>> server =
+      ismap::liu::LiuServer::Start(options);
+  if (!server.ok()) {
+    spdlog::critical("cannot start: {}", server.status().ToString());
+    spdlog::shutdown();
+    return EXIT_FAILURE;
+  }
+  const std::filesystem::path key =
+      std::filesystem::absolute((*server)->dev_token_key_path());
+  spdlog::info("serving on {} (port {}), data in {}",
+               options.api.listen_address, (*server)->port(),
+               std::filesystem::absolute(options.data_dir).string());
+  spdlog::info("services: {}",
+               absl::StrJoin(ismap::liu::LiuServer::ServiceNames(), ", "));
+  spdlog::info("rules {} from {}", (*server)->rules().version(),
+               std::filesystem::absolute(options.rules_dir).string());
+  spdlog::info(
+      "development token: {}/liuctl dev-token --key_file={} --role=ipa "
+      "--organisation=ipa   (roles: csp, ministry, ipa); send it as "
+      "'authorization: Bearer <token>'",
+      OwnDirectory(), key.string());
+  spdlog::info("health: grpc.health.v1.Health/Check; reflection is on; "
+               "Ctrl-C to stop");
+
+  const int signal_number = ismap::liu::WaitForShutdownSignal();
+  spdlog::info("signal {} received: finishing calls in flight, then stopping",
+               signal_number);
+  (*server)->Shutdown();
+  server->reset();
+  spdlog::info("stopped");
+  spdlog::shutdown();
+  return EXIT_SUCCESS;
+}
