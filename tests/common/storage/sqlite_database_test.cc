@@ -1,0 +1,210 @@
+// The SQLite backend against real files.
+#include "services/common/storage/sqlite_database.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "services/common/status_macros.h"
+#include "tests/harness/temp_dir.h"
+
+namespace ismap::liu::storage {
+namespace {
+
+const absl::Time kNoDeadline = absl::InfiniteFuture();
+
+class SqliteDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    database_ = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
+    ASSERT_TRUE(Write([](Transaction& tx) {
+                  return tx.ExecuteScript(
+                      "CREATE TABLE items (id TEXT PRIMARY KEY, n BIGINT NOT NULL "
+                      "CHECK (n >= 0), data BYTEA);"
+                      "CREATE TABLE links (item TEXT NOT NULL REFERENCES items (id));");
+                }).ok());
+  }
+
+  absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+    return database_->RunInTransaction(Database::Access::kReadWrite, kNoDeadline, fn);
+  }
+
+  absl::StatusOr<int64_t> CountItems() {
+    int64_t count = -1;
+    RETURN_IF_ERROR(database_->RunInTransaction(
+        Database::Access::kReadOnly, kNoDeadline, [&](Transaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(std::vector<Row> rows,
+                           tx.Query("SELECT COUNT(*) FROM items", {}));
+          ASSIGN_OR_RETURN(count, rows.at(0).Int(0));
+          return absl::OkStatus();
+        }));
+    return count;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SqliteDatabase> database_;
+};
+
+TEST_F(SqliteDatabaseTest, ValuesRoundTripIncludingJapaneseTextAndBinary) {
+  const std::string japanese = "業務・情報の影響度評価（機密性・完全性・可用性）";
+  const std::string binary("\x00\xff\x01\x02", 4);
+  ASSERT_TRUE(Write([&](Transaction& tx) {
+                return tx
+                    .Execute("INSERT INTO items (id, n, data) VALUES ($1, $2, $3)",
+                             {japanese, int64_t{42}, Bytes{binary}})
+                    .status();
+              }).ok());
+  ASSERT_TRUE(database_
+                  ->RunInTransaction(
+                      Database::Access::kReadOnly, kNoDeadline,
+                      [&](Transaction& tx) -> absl::Status {
+                        ASSIGN_OR_RETURN(
+                            std::vector<Row> rows,
+                            tx.Query("SELECT id, n, data, NULL FROM items WHERE n = $1",
+                                     {int64_t{42}}));
+                        EXPECT_EQ(rows.size(), 1u);
+                        EXPECT_EQ(*rows[0].Text(0), japanese);
+                        EXPECT_EQ(*rows[0].Int(1), 42);
+                        EXPECT_EQ(*rows[0].Blob(2), binary);
+                        EXPECT_TRUE(rows[0].IsNull(3));
+                        EXPECT_EQ(rows[0].Int(0).status().code(),
+                                  absl::StatusCode::kInternal);
+                        return absl::OkStatus();
+                      })
+                  .ok());
+}
+
+TEST_F(SqliteDatabaseTest, FailedFunctionRollsBackEverything) {
+  const absl::Status status = Write([](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)", {"a", int64_t{1}})
+            .status());
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*CountItems(), 0);
+}
+
+TEST_F(SqliteDatabaseTest, ConstraintViolationsMapToCanonicalCodes) {
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                return tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
+                                  {"a", int64_t{1}})
+                    .status();
+              }).ok());
+  EXPECT_EQ(Write([](Transaction& tx) {
+              return tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
+                                {"a", int64_t{2}})
+                  .status();
+            }).code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Write([](Transaction& tx) {
+              return tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
+                                {"b", int64_t{-1}})
+                  .status();
+            }).code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Foreign keys are enforced.
+  EXPECT_EQ(Write([](Transaction& tx) {
+              return tx.Execute("INSERT INTO links (item) VALUES ($1)", {"missing"})
+                  .status();
+            }).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*CountItems(), 1);
+}
+
+TEST_F(SqliteDatabaseTest, ParameterMismatchIsAnInternalError) {
+  EXPECT_EQ(Write([](Transaction& tx) {
+              return tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)", {"a"})
+                  .status();
+            }).code(),
+            absl::StatusCode::kInternal);
+  EXPECT_EQ(Write([](Transaction& tx) {
+              return tx.Execute("NOT SQL AT ALL", {}).status();
+            }).code(),
+            absl::StatusCode::kInternal);
+}
+
+TEST_F(SqliteDatabaseTest, ConcurrentReadModifyWritesLoseNoUpdate) {
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                return tx.Execute("INSERT INTO items (id, n) VALUES ('counter', 0)", {})
+                    .status();
+              }).ok());
+  constexpr int kThreads = 4;
+  constexpr int kIncrements = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        const absl::Status status = Write([](Transaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(std::vector<Row> rows,
+                           tx.Query("SELECT n FROM items WHERE id = 'counter'", {}));
+          ASSIGN_OR_RETURN(const int64_t n, rows.at(0).Int(0));
+          return tx.Execute("UPDATE items SET n = $1 WHERE id = 'counter'", {n + 1})
+              .status();
+        });
+        if (!status.ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  int64_t n = 0;
+  ASSERT_TRUE(database_
+                  ->RunInTransaction(Database::Access::kReadOnly, kNoDeadline,
+                                     [&](Transaction& tx) -> absl::Status {
+                                       ASSIGN_OR_RETURN(
+                                           std::vector<Row> rows,
+                                           tx.Query("SELECT n FROM items", {}));
+                                       ASSIGN_OR_RETURN(n, rows.at(0).Int(0));
+                                       return absl::OkStatus();
+                                     })
+                  .ok());
+  EXPECT_EQ(n, kThreads * kIncrements);
+}
+
+TEST_F(SqliteDatabaseTest, CommittedWritesAreSeenByANewProcessView) {
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                return tx.Execute("INSERT INTO items (id, n) VALUES ('kept', 1)", {})
+                    .status();
+              }).ok());
+  // A second, independent open of the same file sees the commit without the
+  // first handle closing (WAL content is in the file system, not in memory).
+  auto other = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
+  int64_t count = 0;
+  ASSERT_TRUE(other
+                  ->RunInTransaction(Database::Access::kReadOnly, kNoDeadline,
+                                     [&](Transaction& tx) -> absl::Status {
+                                       ASSIGN_OR_RETURN(
+                                           std::vector<Row> rows,
+                                           tx.Query("SELECT COUNT(*) FROM items", {}));
+                                       ASSIGN_OR_RETURN(count, rows.at(0).Int(0));
+                                       return absl::OkStatus();
+                                     })
+                  .ok());
+  EXPECT_EQ(count, 1);
+}
+
+TEST_F(SqliteDatabaseTest, DeadlineWhileWaitingForTheWriterTurn) {
+  absl::Notification inside;
+  absl::Notification release;
+  std::thread holder([&] {
+    Write([&](Transaction&) {
+      inside.Notify();
+      release.WaitForNotification();
+      return absl::OkStatus();
+    }).IgnoreError();
+  });
+  inside.WaitForNotification();
+  const absl::Status status = database_->RunInTransaction(
+      Database::Access::kReadWrite, absl::Now() + absl::Milliseconds(100),
+      [](Transaction&) { return absl::OkStatus(); });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
+  release.Notify();
+  holder.join();
+}
+
+}  // namespace
+}  // namespace ismap::liu::storage

@@ -1,0 +1,161 @@
+// The call checkpoint: authentication before any handler, the bounded pool,
+// and graceful shutdown of a real server process on SIGTERM.
+#include "services/common/unary_call.h"
+
+#include <signal.h>
+
+#include <future>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "services/common/api_server.h"
+#include "services/common/dev_token.h"
+#include "tests/harness/slow_service.h"
+#include "tests/harness/subprocess.h"
+#include "tests/harness/temp_dir.h"
+#include "tests/harness/test_server.h"
+
+namespace ismap::liu {
+namespace {
+
+using testing::SleepRequest;
+using testing::SleepResponse;
+using testing::SlowService;
+using testing::SlowServiceImpl;
+using testing::TestServer;
+
+constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+
+// A SlowService on a loopback port behind the real runner.
+class SlowServer {
+ public:
+  SlowServer(int threads, size_t queue)
+      : authenticator_(kKey),
+        executor_(threads, queue),
+        runner_(&authenticator_, &executor_, {}),
+        service_(&runner_) {
+    ApiServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    server_ = *ApiServer::Start(options, {{&service_, SlowService::service_full_name()}});
+    stub_ = SlowService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()),
+        grpc::InsecureChannelCredentials()));
+  }
+  ~SlowServer() {
+    server_->Shutdown();
+    executor_.Shutdown();
+  }
+
+  grpc::Status Sleep(const std::string& authorization, int milliseconds,
+                     SleepResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+    SleepRequest request;
+    request.set_milliseconds(milliseconds);
+    return stub_->Sleep(&context, request, response);
+  }
+
+ private:
+  DevTokenAuthenticator authenticator_;
+  BoundedExecutor executor_;
+  UnaryCallRunner runner_;
+  SlowServiceImpl service_;
+  std::unique_ptr<ApiServer> server_;
+  std::unique_ptr<SlowService::Stub> stub_;
+};
+
+std::string BearerFor(const std::string& key, Role role, const std::string& org) {
+  return "Bearer " +
+         *MintDevToken(key, Caller{role, org, "tester"}, absl::Now() + absl::Hours(1));
+}
+
+TEST(UnaryCallRunnerTest, VerifiedCallerReachesTheHandler) {
+  SlowServer server(2, 4);
+  SleepResponse response;
+  const grpc::Status status =
+      server.Sleep(BearerFor(kKey, Role::kMinistry, "mlit"), 0, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.caller(), "ministry:mlit/tester");
+}
+
+TEST(UnaryCallRunnerTest, CallsWithoutAVerifiedTokenNeverReachTheHandler) {
+  SlowServer server(2, 4);
+  const std::string other_key = "ffffffffffffffffffffffffffffffff";
+  for (const std::string& authorization :
+       {std::string(), std::string("Basic dXNlcjpwYXNz"), std::string("Bearer "),
+        std::string("Bearer not-a-token"),
+        BearerFor(other_key, Role::kIpa, "ipa")}) {
+    SleepResponse response;
+    const grpc::Status status = server.Sleep(authorization, 0, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << "authorization: " << authorization;
+    EXPECT_TRUE(response.caller().empty());
+  }
+}
+
+TEST(UnaryCallRunnerTest, FullQueueAnswersResourceExhausted) {
+  SlowServer server(/*threads=*/1, /*queue=*/1);
+  const std::string bearer = BearerFor(kKey, Role::kIpa, "ipa");
+  // One call occupies the only worker, the next fills the queue ...
+  auto busy = std::async(std::launch::async, [&] {
+    SleepResponse response;
+    return server.Sleep(bearer, 1500, &response).error_code();
+  });
+  absl::SleepFor(absl::Milliseconds(300));
+  auto queued = std::async(std::launch::async, [&] {
+    SleepResponse response;
+    return server.Sleep(bearer, 0, &response).error_code();
+  });
+  absl::SleepFor(absl::Milliseconds(300));
+  // ... so a third is refused at once rather than queued without limit.
+  SleepResponse response;
+  EXPECT_EQ(server.Sleep(bearer, 0, &response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(busy.get(), grpc::StatusCode::OK);
+  EXPECT_EQ(queued.get(), grpc::StatusCode::OK);
+}
+
+TEST(GracefulShutdownTest, SigtermLetsTheCallInFlightFinish) {
+  testing::TempDir dir;
+  testing::Subprocess process({LIU_SLOW_SERVER_BINARY, dir.path()},
+                              dir.Join("output.txt"));
+  ASSERT_TRUE(testing::WaitForOutput(process, "\n", absl::Seconds(30)))
+      << process.Output();
+  int port = 0;
+  const std::string output = process.Output();
+  ASSERT_TRUE(absl::SimpleAtoi(output.substr(output.find("port ") + 5,
+                                             output.find('\n') - 5),
+                               &port))
+      << output;
+  const std::string key = *LoadDevTokenKey(dir.Join("dev-token.key"));
+  auto stub = SlowService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+
+  auto in_flight = std::async(std::launch::async, [&] {
+    auto context = TestServer::Context(
+        *MintDevToken(key, Caller{Role::kCsp, "example-saas", "tester"},
+                      absl::Now() + absl::Hours(1)));
+    SleepRequest request;
+    request.set_milliseconds(2000);
+    SleepResponse response;
+    grpc::Status status = stub->Sleep(context.get(), request, &response);
+    return std::make_pair(status, response);
+  });
+  ASSERT_TRUE(testing::WaitForOutput(process, "sleep started", absl::Seconds(10)));
+  process.Signal(SIGTERM);
+  ASSERT_TRUE(testing::WaitForOutput(process, "shutting down", absl::Seconds(10)));
+
+  const auto [status, response] = in_flight.get();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.caller(), "csp:example-saas/tester");
+  EXPECT_EQ(process.Wait(absl::Seconds(30)), 0) << process.Output();
+  EXPECT_THAT(process.Output(), ::testing::HasSubstr("stopped"));
+}
+
+}  // namespace
+}  // namespace ismap::liu

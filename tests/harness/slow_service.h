@@ -1,0 +1,26 @@
+// SlowService (testing.proto) served through the real UnaryCallRunner: its
+// calls take as long as asked, so tests can have calls in flight.
+#ifndef ISMAP_LIU_TESTS_HARNESS_SLOW_SERVICE_H_
+#define ISMAP_LIU_TESTS_HARNESS_SLOW_SERVICE_H_
+
+#include "services/common/unary_call.h"
+#include "testing.grpc.pb.h"
+
+namespace ismap::liu::testing {
+
+class SlowServiceImpl final : public SlowService::CallbackService {
+ public:
+  // Does not own `runner`.
+  explicit SlowServiceImpl(const UnaryCallRunner* runner) : runner_(runner) {}
+
+  grpc::ServerUnaryReactor* Sleep(grpc::CallbackServerContext* context,
+                                  const SleepRequest* request,
+                                  SleepResponse* response) override;
+
+ private:
+  const UnaryCallRunner* const runner_;
+};
+
+}  // namespace ismap::liu::testing
+
+#endif  // ISMAP_LIU_TESTS_HARNESS_SLOW_SERVICE_H_

@@ -1,0 +1,290 @@
+// The all-in-one server over gRPC on a loopback port with a real SQLite file:
+// health, reflection, the authentication checkpoint on every RPC of the API,
+// the rule-set service, and idempotent start-up.
+#include "services/server/liu_server.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "clients/liuctl/server_probe.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "gtest/gtest.h"
+#include "ismap/liu/v1/rule_set.grpc.pb.h"
+#include "services/common/dev_token.h"
+#include "services/common/status_macros.h"
+#include "services/common/storage/sqlite_database.h"
+#include "tests/harness/temp_dir.h"
+#include "tests/harness/test_server.h"
+
+namespace ismap::liu {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using testing::TestServer;
+
+const absl::Duration kTimeout = absl::Seconds(10);
+
+std::unique_ptr<TestServer> StartOrDie(TestServer::Options options = {}) {
+  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(options);
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+// Calls `method` with an empty request through the generic stub, with the
+// given authorization (none if empty); returns the call's status.
+grpc::Status CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,
+                                  const google::protobuf::MethodDescriptor& method,
+                                  const std::string& token) {
+  const std::string path =
+      absl::StrCat("/", method.service()->full_name(), "/", method.name());
+  std::unique_ptr<grpc::ClientContext> context = TestServer::Context(token);
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue queue;
+  void* tag = nullptr;
+  bool ok = false;
+  grpc::Status status;
+  grpc::Slice empty;
+  if (!method.server_streaming()) {
+    auto call = stub.PrepareUnaryCall(context.get(), path, grpc::ByteBuffer(&empty, 1),
+                                      &queue);
+    call->StartCall();
+    grpc::ByteBuffer response;
+    call->Finish(&response, &status, nullptr);
+    queue.Next(&tag, &ok);
+    return status;
+  }
+  auto call = stub.PrepareCall(context.get(), path, &queue);
+  call->StartCall(nullptr);
+  queue.Next(&tag, &ok);
+  call->Write(grpc::ByteBuffer(&empty, 1), nullptr);
+  queue.Next(&tag, &ok);
+  call->WritesDone(nullptr);
+  queue.Next(&tag, &ok);
+  grpc::ByteBuffer response;
+  do {
+    call->Read(&response, nullptr);
+  } while (queue.Next(&tag, &ok) && ok);
+  call->Finish(&status, nullptr);
+  queue.Next(&tag, &ok);
+  return status;
+}
+
+std::vector<const google::protobuf::MethodDescriptor*> MethodsOf(
+    const std::string& service) {
+  const google::protobuf::ServiceDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+  std::vector<const google::protobuf::MethodDescriptor*> methods;
+  for (int i = 0; descriptor != nullptr && i < descriptor->method_count(); ++i) {
+    methods.push_back(descriptor->method(i));
+  }
+  return methods;
+}
+
+TEST(LiuServerTest, HealthReportsServingForTheServerAndEachService) {
+  auto server = StartOrDie();
+  ASSERT_NE(server, nullptr);
+  std::vector<std::string> names = LiuServer::ServiceNames();
+  names.push_back("");
+  for (const std::string& name : names) {
+    const absl::StatusOr<ServingStatus> status =
+        CheckHealth(server->channel(), name, kTimeout);
+    ASSERT_TRUE(status.ok()) << name << ": " << status.status();
+    EXPECT_EQ(*status, ServingStatus::kServing) << name;
+  }
+  EXPECT_EQ(CheckHealth(server->channel(), "no.such.Service", kTimeout).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(LiuServerTest, ReflectionListsTheFourApiServices) {
+  auto server = StartOrDie();
+  ASSERT_NE(server, nullptr);
+  const auto services = ListServicesByReflection(server->channel(), kTimeout);
+  ASSERT_TRUE(services.ok()) << services.status();
+  for (const char* name :
+       {"ismap.liu.v1.ImpactAssessmentService", "ismap.liu.v1.EligibilityService",
+        "ismap.liu.v1.ReviewService", "ismap.liu.v1.AuditPlanningService",
+        "ismap.liu.v1.RuleSetService", "grpc.health.v1.Health"}) {
+    EXPECT_THAT(*services, Contains(name));
+  }
+}
+
+TEST(LiuServerTest, EveryRpcRefusesCallsWithoutAValidToken) {
+  auto server = StartOrDie();
+  ASSERT_NE(server, nullptr);
+  const std::string expired = *MintDevToken(
+      *LoadDevTokenKey(server->server().dev_token_key_path()),
+      Caller{Role::kIpa, "ipa", "tester"}, absl::Now() - absl::Seconds(1));
+  const std::string foreign =
+      *MintDevToken("ffffffffffffffffffffffffffffffff",
+                    Caller{Role::kIpa, "ipa", "tester"}, absl::Now() + absl::Hours(1));
+  int checked = 0;
+  for (const std::string& service : LiuServer::ServiceNames()) {
+    for (const auto* method : MethodsOf(service)) {
+      for (const std::string& token : {std::string(), expired, foreign}) {
+        const grpc::Status status =
+            CallWithEmptyRequest(server->channel(), *method, token);
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+            << method->full_name() << " token=" << token;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 40);
+}
+
+TEST(LiuServerTest, RpcsOfLaterIssuesAnswerUnimplementedToSignedInCallers) {
+  auto server = StartOrDie();
+  ASSERT_NE(server, nullptr);
+  const std::string token = server->Token(Role::kIpa, "ipa");
+  for (const char* service :
+       {"ismap.liu.v1.ImpactAssessmentService", "ismap.liu.v1.EligibilityService",
+        "ismap.liu.v1.ReviewService", "ismap.liu.v1.AuditPlanningService"}) {
+    for (const auto* method : MethodsOf(service)) {
+      const grpc::Status status =
+          CallWithEmptyRequest(server->channel(), *method, token);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+          << method->full_name();
+      EXPECT_THAT(status.error_message(), HasSubstr("issue #")) << method->full_name();
+    }
+  }
+}
+
+TEST(LiuServerTest, RuleSetServiceReportsTheLoadedRules) {
+  auto server = StartOrDie();
+  ASSERT_NE(server, nullptr);
+  auto stub = server->Stub<v1::RuleSetService>();
+  const std::string token = server->Token(Role::kCsp, "example-saas");
+
+  v1::GetRuleSetRequest request;
+  request.set_name("ruleSets/current");
+  v1::RuleSet current;
+  grpc::Status status = stub->GetRuleSet(TestServer::Context(token).get(), request, &current);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const RuleSet& loaded = server->server().rules();
+  EXPECT_EQ(current.version(), loaded.version());
+  EXPECT_EQ(current.name(), "ruleSets/" + loaded.version());
+  EXPECT_TRUE(current.current());
+  ASSERT_EQ(current.files_size(), static_cast<int>(loaded.files().size()));
+  for (int i = 0; i < current.files_size(); ++i) {
+    EXPECT_EQ(current.files(i).path(), loaded.files()[i].path);
+    EXPECT_EQ(current.files(i).content(), loaded.files()[i].content);
+    EXPECT_EQ(current.files(i).message_type(), loaded.files()[i].message_type);
+  }
+
+  request.set_name(current.name());
+  v1::RuleSet by_version;
+  ASSERT_TRUE(stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version).ok());
+  EXPECT_EQ(by_version.SerializeAsString(), current.SerializeAsString());
+
+  request.set_name("ruleSets/0000");
+  EXPECT_EQ(stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  request.set_name("targetBusinesses/1");
+  status = stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("name: must be ruleSets/"));
+  EXPECT_FALSE(status.error_details().empty());
+
+  v1::ListRuleSetsRequest list_request;
+  list_request.set_page_size(-1);
+  v1::ListRuleSetsResponse list;
+  status = stub->ListRuleSets(TestServer::Context(token).get(), list_request, &list);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("page_size"));
+}
+
+// Everything a start-up writes: the schema, the migration records, the rule
+// sets.
+absl::StatusOr<std::string> DumpDatabase(const std::string& data_dir) {
+  ASSIGN_OR_RETURN(auto database, storage::SqliteDatabase::Open(
+                                      data_dir + "/liu.sqlite3", {}));
+  std::string dump;
+  RETURN_IF_ERROR(database->RunInTransaction(
+      storage::Database::Access::kReadOnly, absl::InfiniteFuture(),
+      [&](storage::Transaction& tx) -> absl::Status {
+        for (const char* query :
+             {"SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM "
+              "sqlite_master ORDER BY type, name",
+              "SELECT component || '/' || version || ' ' || checksum || ' ' || "
+              "applied_at FROM schema_migrations ORDER BY component, version",
+              "SELECT version || ' ' || first_loaded_us FROM rule_sets ORDER BY version",
+              "SELECT version || ' ' || path || ' ' || sha256 FROM rule_set_files "
+              "ORDER BY version, path"}) {
+          ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(query, {}));
+          for (const storage::Row& row : rows) {
+            ASSIGN_OR_RETURN(std::string line, row.Text(0));
+            absl::StrAppend(&dump, line, "\n");
+          }
+        }
+        return absl::OkStatus();
+      }));
+  return dump;
+}
+
+TEST(LiuServerTest, FirstStartBuildsTheSchemaAndASecondStartChangesNothing) {
+  testing::TempDir data;
+  const std::string data_dir = data.Join("fresh");  // Does not exist yet.
+  auto server = StartOrDie({testing::SourceRulesDir(), data_dir});
+  ASSERT_NE(server, nullptr);
+  server->Stop();
+  const std::string first = *DumpDatabase(data_dir);
+  EXPECT_THAT(first, HasSubstr("table schema_migrations"));
+  EXPECT_THAT(first, HasSubstr("table rule_sets"));
+  EXPECT_THAT(first, HasSubstr("rules/1 "));
+
+  ASSERT_TRUE(server->Restart().ok());
+  server->Stop();
+  EXPECT_EQ(*DumpDatabase(data_dir), first);
+}
+
+TEST(LiuServerTest, EveryRuleSetLoadedStaysReadableAfterTheRulesChange) {
+  testing::TempDir rules;
+  testing::CopySourceRules(rules);
+  testing::TempDir data;
+  auto server = StartOrDie({rules.path(), data.path()});
+  ASSERT_NE(server, nullptr);
+  const std::string old_version = server->server().rules().version();
+  server->Stop();
+
+  rules.WriteFile("review_policy.textproto",
+                  "# proto-message: ismap.liu.v1.ReviewPolicy\n"
+                  "processing_period_days: 20\nrequired_distinct_ministries: 2\n");
+  server = StartOrDie({rules.path(), data.path()});
+  ASSERT_NE(server, nullptr);
+  EXPECT_NE(server->server().rules().version(), old_version);
+
+  auto stub = server->Stub<v1::RuleSetService>();
+  v1::ListRuleSetsResponse list;
+  ASSERT_TRUE(stub->ListRuleSets(TestServer::Context(server->Token(Role::kIpa, "ipa")).get(),
+                                 v1::ListRuleSetsRequest(), &list)
+                  .ok());
+  ASSERT_EQ(list.rule_sets_size(), 2);
+  std::set<std::string> versions;
+  for (const v1::RuleSet& rule_set : list.rule_sets()) {
+    versions.insert(rule_set.version());
+    EXPECT_EQ(rule_set.current(), rule_set.version() != old_version);
+    EXPECT_TRUE(rule_set.files(0).content().empty());
+  }
+  EXPECT_TRUE(versions.count(old_version));
+
+  v1::ListRuleSetsRequest paged;
+  paged.set_page_size(1);
+  v1::ListRuleSetsResponse page;
+  const std::string token = server->Token(Role::kMinistry, "mlit");
+  ASSERT_TRUE(stub->ListRuleSets(TestServer::Context(token).get(), paged, &page).ok());
+  ASSERT_EQ(page.rule_sets_size(), 1);
+  ASSERT_FALSE(page.next_page_token().empty());
+  paged.set_page_token(page.next_page_token());
+  v1::ListRuleSetsResponse last;
+  ASSERT_TRUE(stub->ListRuleSets(TestServer::Context(token).get(), paged, &last).ok());
+  ASSERT_EQ(last.rule_sets_size(), 1);
+  EXPECT_TRUE(last.next_page_token().empty());
+  EXPECT_NE(last.rule_sets(0).version(), page.rule_sets(0).version());
+}
+
+}  // namespace
+}  // namespace ismap::liu
