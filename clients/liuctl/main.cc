@@ -22,9 +22,9 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/common/caller.h"
-#include "services/common/dev_token.h"
+#include "services/common/identity/dev_signing_key.h"
 
-ABSL_FLAG(std::string, key_file, ".liu-data/dev-token.key",
+ABSL_FLAG(std::string, key_file, ".liu-data/dev-signing-key.pem",
           "development signing key (in the local server's data directory)");
 ABSL_FLAG(std::string, role, "", "csp, ministry or ipa");
 ABSL_FLAG(std::string, organisation, "",
@@ -44,7 +44,7 @@ constexpr char kUsage[] =
     "Commands:\n"
     "  dev-token   print a development token for a local server\n"
     "              --role=csp|ministry|ipa --organisation=ID [--subject=ID]\n"
-    "              [--key_file=.liu-data/dev-token.key] [--ttl=12h]\n"
+    "              [--key_file=.liu-data/dev-signing-key.pem] [--ttl=12h]\n"
     "  health      list the services of a server and the health of each\n"
     "              [--server=127.0.0.1:50051]\n\n"
     "Exit codes: 0 success, 2 usage error, 3 the key cannot be read,\n"
@@ -58,18 +58,18 @@ int DevToken() {
               << "; pass --role=csp|ministry|ipa\n";
     return kUsageError;
   }
-  absl::StatusOr<std::string> key =
-      ismap::liu::LoadDevTokenKey(absl::GetFlag(FLAGS_key_file));
+  absl::StatusOr<ismap::liu::DevSigningKey> key =
+      ismap::liu::LoadDevSigningKey(absl::GetFlag(FLAGS_key_file));
   if (!key.ok()) {
     std::cerr << "liuctl dev-token: " << key.status().message()
               << "; start the server once (it creates the key) or pass "
-                 "--key_file=<data_dir>/dev-token.key\n";
+                 "--key_file=<data_dir>/dev-signing-key.pem\n";
     return kKeyError;
   }
   const ismap::liu::Caller caller{*role, absl::GetFlag(FLAGS_organisation),
                                   absl::GetFlag(FLAGS_subject)};
   absl::StatusOr<std::string> token = ismap::liu::MintDevToken(
-      *key, caller, absl::Now() + absl::GetFlag(FLAGS_ttl));
+      *key, caller, absl::Now(), absl::GetFlag(FLAGS_ttl));
   if (!token.ok()) {
     std::cerr << "liuctl dev-token: " << token.status().message() << "\n";
     return kUsageError;

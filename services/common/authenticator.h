@@ -1,8 +1,8 @@
 // The pluggable check that turns a bearer token into a Caller.
 //
 // The runtime calls the configured Authenticator for every API call before
-// any handler runs. The development implementation lives in dev_token.h; a
-// verifier of real OIDC/JWT tokens plugs in behind the same interface.
+// any handler runs. The implementation is JwtAuthenticator
+// (identity/jwt.h), trusting an issuer's keys or the development key.
 #ifndef ISMAP_LIU_SERVICES_COMMON_AUTHENTICATOR_H_
 #define ISMAP_LIU_SERVICES_COMMON_AUTHENTICATOR_H_
 

@@ -6,7 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "services/audit/audit_planning_service.h"
 #include "services/common/bounded_executor.h"
-#include "services/common/dev_token.h"
+#include <fstream>
+#include <sstream>
+
+#include "services/common/identity/dev_signing_key.h"
+#include "services/common/identity/jwt.h"
 #include "services/common/rules/rule_set_service.h"
 #include "services/common/rules/rule_set_store.h"
 #include "services/common/status_macros.h"
@@ -23,7 +27,7 @@ namespace ismap::liu {
 // runs in reverse: the API server stops before anything it calls goes away.
 struct LiuServer::Parts {
   std::shared_ptr<const RuleSet> rules;
-  std::string dev_token_key_path;
+  std::string dev_signing_key_path;
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<RuleSetStore> rule_set_store;
   std::unique_ptr<Authenticator> authenticator;
@@ -47,6 +51,48 @@ absl::Status MakeDirectory(const std::string& path) {
         absl::StrCat("cannot create data directory ", path, ": ", error.message()));
   }
   return absl::OkStatus();
+}
+
+struct TokenVerification {
+  std::unique_ptr<Authenticator> authenticator;
+  std::string dev_signing_key_path;  // Empty unless the development key is used.
+};
+
+// The token verifier: configured issuer keys, or the development key.
+absl::StatusOr<TokenVerification> MakeTokenVerification(
+    const LiuServerOptions& options) {
+  TokenVerification result;
+  std::string jwks;
+  JwtExpectations expectations{options.token_issuer, options.token_audience};
+  if (options.jwks_file.empty()) {
+    ASSIGN_OR_RETURN(DevSigningKey key, LoadOrCreateDevSigningKey(options.data_dir));
+    jwks = key.jwks;
+    result.dev_signing_key_path =
+        (std::filesystem::path(options.data_dir) / kDevSigningKeyFile).string();
+    if (expectations.issuer.empty()) expectations.issuer = kDevTokenIssuer;
+  } else {
+    std::ifstream in(options.jwks_file, std::ios::binary);
+    if (!in) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot read the JWKS file ", options.jwks_file));
+    }
+    std::stringstream content;
+    content << in.rdbuf();
+    jwks = content.str();
+    if (expectations.issuer.empty()) {
+      return absl::InvalidArgumentError(
+          "a JWKS file needs the issuer its tokens name (--token_issuer)");
+    }
+  }
+  absl::StatusOr<JwtKeySet> keys = JwtKeySet::FromJwks(jwks);
+  if (!keys.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.jwks_file.empty() ? "development JWKS" : options.jwks_file, ": ",
+        keys.status().message()));
+  }
+  result.authenticator =
+      std::make_unique<JwtAuthenticator>(*std::move(keys), std::move(expectations));
+  return result;
 }
 
 }  // namespace
@@ -77,10 +123,9 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   parts->rule_set_store = std::make_unique<RuleSetStore>(parts->database.get());
   RETURN_IF_ERROR(parts->rule_set_store->Record(*parts->rules, now));
 
-  parts->dev_token_key_path = (data_dir / "dev-token.key").string();
-  ASSIGN_OR_RETURN(std::string key,
-                   LoadOrCreateDevTokenKey(parts->dev_token_key_path));
-  parts->authenticator = std::make_unique<DevTokenAuthenticator>(std::move(key));
+  ASSIGN_OR_RETURN(TokenVerification verification, MakeTokenVerification(options));
+  parts->authenticator = std::move(verification.authenticator);
+  parts->dev_signing_key_path = std::move(verification.dev_signing_key_path);
   parts->executor = std::make_unique<BoundedExecutor>(
       options.worker_threads, options.worker_queue_capacity);
   parts->runner = std::make_unique<UnaryCallRunner>(
@@ -119,8 +164,8 @@ int LiuServer::port() const { return parts_->api_server->port(); }
 
 const RuleSet& LiuServer::rules() const { return *parts_->rules; }
 
-const std::string& LiuServer::dev_token_key_path() const {
-  return parts_->dev_token_key_path;
+const std::string& LiuServer::dev_signing_key_path() const {
+  return parts_->dev_signing_key_path;
 }
 
 void LiuServer::Shutdown() {

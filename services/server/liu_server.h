@@ -16,11 +16,18 @@
 namespace ismap::liu {
 
 struct LiuServerOptions {
-  // Directory of the database and the development token key; created if
+  // Directory of the database and the development signing key; created if
   // missing, kept between runs.
   std::string data_dir;
   // Directory of the rules files.
   std::string rules_dir;
+  // Keys trusted to sign bearer tokens (a JWKS file), and the issuer they
+  // must name. Empty: a development key in data_dir signs and is trusted,
+  // with issuer "ismap-liu-dev" (see `liuctl dev-token`).
+  std::string jwks_file;
+  std::string token_issuer;
+  // The audience tokens must name.
+  std::string token_audience = "ismap-liu";
   // Listening address, message limits and shutdown grace.
   ApiServerOptions api;
   // Workers for blocking work, and how many calls may wait for one.
@@ -50,8 +57,9 @@ class LiuServer {
   int port() const;
   // The rules in use.
   const RuleSet& rules() const;
-  // Path of the key that signs development tokens for this server.
-  const std::string& dev_token_key_path() const;
+  // Path of the development signing key this server trusts, or "" when it
+  // trusts configured issuer keys instead.
+  const std::string& dev_signing_key_path() const;
   // Full names of the API services hosted (each also has a health status).
   static std::vector<std::string> ServiceNames();
 

@@ -28,6 +28,12 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(30),
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request or response message");
 ABSL_FLAG(int, db_connections, 4, "SQLite connections in the pool");
+ABSL_FLAG(std::string, jwks_file, "",
+          "JWKS of the keys trusted to sign bearer tokens; empty: a development "
+          "key in --data_dir signs and is trusted");
+ABSL_FLAG(std::string, token_issuer, "",
+          "issuer (iss) tokens must name; with --jwks_file, required");
+ABSL_FLAG(std::string, token_audience, "ismap-liu", "audience (aud) tokens must name");
 
 namespace {
 
@@ -70,6 +76,9 @@ int main(int argc, char** argv) {
       static_cast<size_t>(std::max(absl::GetFlag(FLAGS_worker_queue), 1));
   options.default_deadline = absl::GetFlag(FLAGS_default_deadline);
   options.database_connections = absl::GetFlag(FLAGS_db_connections);
+  options.jwks_file = absl::GetFlag(FLAGS_jwks_file);
+  options.token_issuer = absl::GetFlag(FLAGS_token_issuer);
+  options.token_audience = absl::GetFlag(FLAGS_token_audience);
 
   absl::StatusOr<std::unique_ptr<ismap::liu::LiuServer>> server =
       ismap::liu::LiuServer::Start(options);
@@ -78,8 +87,6 @@ int main(int argc, char** argv) {
     spdlog::shutdown();
     return EXIT_FAILURE;
   }
-  const std::filesystem::path key =
-      std::filesystem::absolute((*server)->dev_token_key_path());
   spdlog::info("serving on {} (port {}), data in {}",
                options.api.listen_address, (*server)->port(),
                std::filesystem::absolute(options.data_dir).string());
@@ -87,11 +94,16 @@ int main(int argc, char** argv) {
                absl::StrJoin(ismap::liu::LiuServer::ServiceNames(), ", "));
   spdlog::info("rules {} from {}", (*server)->rules().version(),
                std::filesystem::absolute(options.rules_dir).string());
-  spdlog::info(
-      "development token: {}/liuctl dev-token --key_file={} --role=ipa "
-      "--organisation=ipa   (roles: csp, ministry, ipa); send it as "
-      "'authorization: Bearer <token>'",
-      OwnDirectory(), key.string());
+  const std::string& dev_key = (*server)->dev_signing_key_path();
+  if (dev_key.empty()) {
+    spdlog::info("tokens: verified against {}", options.jwks_file);
+  } else {
+    spdlog::info(
+        "development token: {}/liuctl dev-token --key_file={} --role=ipa "
+        "--organisation=ipa   (roles: csp, ministry, ipa); send it as "
+        "'authorization: Bearer <token>'",
+        OwnDirectory(), std::filesystem::absolute(dev_key).string());
+  }
   spdlog::info("health: grpc.health.v1.Health/Check; reflection is on; "
                "Ctrl-C to stop");
 

@@ -13,7 +13,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/common/api_server.h"
-#include "services/common/dev_token.h"
+#include "services/common/identity/dev_signing_key.h"
 #include "tests/harness/slow_service.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/temp_dir.h"
@@ -28,13 +28,22 @@ using testing::SlowService;
 using testing::SlowServiceImpl;
 using testing::TestServer;
 
-constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+// A development key, with its own directory.
+struct TestKey {
+  testing::TempDir dir;
+  DevSigningKey key = *LoadOrCreateDevSigningKey(dir.path());
+};
+
+JwtAuthenticator AuthenticatorFor(const DevSigningKey& key) {
+  return JwtAuthenticator(*JwtKeySet::FromJwks(key.jwks),
+                          {kDevTokenIssuer, kTokenAudience});
+}
 
 // A SlowService on a loopback port behind the real runner.
 class SlowServer {
  public:
-  SlowServer(int threads, size_t queue)
-      : authenticator_(kKey),
+  SlowServer(const DevSigningKey& key, int threads, size_t queue)
+      : authenticator_(AuthenticatorFor(key)),
         executor_(threads, queue),
         runner_(&authenticator_, &executor_, {}),
         service_(&runner_) {
@@ -61,7 +70,7 @@ class SlowServer {
   }
 
  private:
-  DevTokenAuthenticator authenticator_;
+  JwtAuthenticator authenticator_;
   BoundedExecutor executor_;
   UnaryCallRunner runner_;
   SlowServiceImpl service_;
@@ -69,27 +78,29 @@ class SlowServer {
   std::unique_ptr<SlowService::Stub> stub_;
 };
 
-std::string BearerFor(const std::string& key, Role role, const std::string& org) {
+std::string BearerFor(const DevSigningKey& key, Role role, const std::string& org) {
   return "Bearer " +
-         *MintDevToken(key, Caller{role, org, "tester"}, absl::Now() + absl::Hours(1));
+         *MintDevToken(key, Caller{role, org, "tester"}, absl::Now(), absl::Hours(1));
 }
 
 TEST(UnaryCallRunnerTest, VerifiedCallerReachesTheHandler) {
-  SlowServer server(2, 4);
+  TestKey key;
+  SlowServer server(key.key, 2, 4);
   SleepResponse response;
   const grpc::Status status =
-      server.Sleep(BearerFor(kKey, Role::kMinistry, "mlit"), 0, &response);
+      server.Sleep(BearerFor(key.key, Role::kMinistry, "mlit"), 0, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.caller(), "ministry:mlit/tester");
 }
 
 TEST(UnaryCallRunnerTest, CallsWithoutAVerifiedTokenNeverReachTheHandler) {
-  SlowServer server(2, 4);
-  const std::string other_key = "ffffffffffffffffffffffffffffffff";
+  TestKey key;
+  TestKey other_key;
+  SlowServer server(key.key, 2, 4);
   for (const std::string& authorization :
        {std::string(), std::string("Basic dXNlcjpwYXNz"), std::string("Bearer "),
         std::string("Bearer not-a-token"),
-        BearerFor(other_key, Role::kIpa, "ipa")}) {
+        BearerFor(other_key.key, Role::kIpa, "ipa")}) {
     SleepResponse response;
     const grpc::Status status = server.Sleep(authorization, 0, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
@@ -99,8 +110,9 @@ TEST(UnaryCallRunnerTest, CallsWithoutAVerifiedTokenNeverReachTheHandler) {
 }
 
 TEST(UnaryCallRunnerTest, FullQueueAnswersResourceExhausted) {
-  SlowServer server(/*threads=*/1, /*queue=*/1);
-  const std::string bearer = BearerFor(kKey, Role::kIpa, "ipa");
+  TestKey key;
+  SlowServer server(key.key, /*threads=*/1, /*queue=*/1);
+  const std::string bearer = BearerFor(key.key, Role::kIpa, "ipa");
   // One call occupies the only worker, the next fills the queue ...
   auto busy = std::async(std::launch::async, [&] {
     SleepResponse response;
@@ -132,14 +144,14 @@ TEST(GracefulShutdownTest, SigtermLetsTheCallInFlightFinish) {
                                              output.find('\n') - 5),
                                &port))
       << output;
-  const std::string key = *LoadDevTokenKey(dir.Join("dev-token.key"));
+  const DevSigningKey key = *LoadDevSigningKey(dir.Join(kDevSigningKeyFile));
   auto stub = SlowService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
 
   auto in_flight = std::async(std::launch::async, [&] {
     auto context = TestServer::Context(
-        *MintDevToken(key, Caller{Role::kCsp, "example-saas", "tester"},
-                      absl::Now() + absl::Hours(1)));
+        *MintDevToken(key, Caller{Role::kCsp, "example-saas", "tester"}, absl::Now(),
+                      absl::Hours(1)));
     SleepRequest request;
     request.set_milliseconds(2000);
     SleepResponse response;

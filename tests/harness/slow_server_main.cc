@@ -8,7 +8,7 @@
 
 #include "services/common/api_server.h"
 #include "services/common/bounded_executor.h"
-#include "services/common/dev_token.h"
+#include "services/common/identity/dev_signing_key.h"
 #include "services/common/shutdown_signal.h"
 #include "services/common/unary_call.h"
 #include "tests/harness/slow_service.h"
@@ -18,10 +18,10 @@ namespace {
 
 int Run(const std::string& data_dir) {
   BlockShutdownSignals();
-  absl::StatusOr<std::string> key =
-      LoadOrCreateDevTokenKey(data_dir + "/dev-token.key");
+  absl::StatusOr<DevSigningKey> key = LoadOrCreateDevSigningKey(data_dir);
   if (!key.ok()) return EXIT_FAILURE;
-  DevTokenAuthenticator authenticator(*key);
+  JwtAuthenticator authenticator(*JwtKeySet::FromJwks(key->jwks),
+                                 {kDevTokenIssuer, kTokenAudience});
   BoundedExecutor executor(2, 16);
   UnaryCallRunner runner(&authenticator, &executor, {});
   SlowServiceImpl service(&runner);

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/common/dev_token.h"
+#include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
 
 namespace ismap::liu::testing {
@@ -57,10 +57,10 @@ absl::Status TestServer::Restart() {
 
 std::string TestServer::Token(Role role, const std::string& organisation,
                               const std::string& subject) const {
-  absl::StatusOr<std::string> key = LoadDevTokenKey(server_->dev_token_key_path());
+  absl::StatusOr<DevSigningKey> key = LoadDevSigningKey(server_->dev_signing_key_path());
   absl::StatusOr<std::string> token =
-      key.ok() ? MintDevToken(*key, Caller{role, organisation, subject},
-                              absl::Now() + absl::Hours(1))
+      key.ok() ? MintDevToken(*key, Caller{role, organisation, subject}, absl::Now(),
+                              absl::Hours(1))
                : key.status();
   return token.ok() ? *token : std::string();
 }

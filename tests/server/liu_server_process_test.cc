@@ -77,14 +77,14 @@ TEST(LiuServerProcessTest, LiuctlMintsTokensWithTheServersKey) {
   }
   testing::Subprocess liuctl({LIU_LIUCTL_BINARY, "dev-token", "--role=ministry",
                               "--organisation=mlit",
-                              "--key_file=" + dir.Join("dev-token.key")},
+                              "--key_file=" + dir.Join("dev-signing-key.pem")},
                              dir.Join("token.txt"));
   ASSERT_EQ(liuctl.Wait(absl::Seconds(10)), 0) << liuctl.Output();
-  EXPECT_THAT(liuctl.Output(), ::testing::StartsWith("liudev1."));
+  EXPECT_THAT(liuctl.Output(), ::testing::StartsWith("eyJ"));  // A JWT.
 
   testing::Subprocess refused({LIU_LIUCTL_BINARY, "dev-token", "--role=admin",
                                "--organisation=mlit",
-                               "--key_file=" + dir.Join("dev-token.key")},
+                               "--key_file=" + dir.Join("dev-signing-key.pem")},
                               dir.Join("refused.txt"));
   EXPECT_EQ(refused.Wait(absl::Seconds(10)), 2);
   EXPECT_THAT(refused.Output(), HasSubstr("--role=csp|ministry|ipa"));

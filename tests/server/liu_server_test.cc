@@ -12,7 +12,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "ismap/liu/v1/rule_set.grpc.pb.h"
-#include "services/common/dev_token.h"
+#include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
 #include "services/common/storage/sqlite_database.h"
 #include "tests/harness/temp_dir.h"
@@ -115,11 +115,12 @@ TEST(LiuServerTest, EveryRpcRefusesCallsWithoutAValidToken) {
   auto server = StartOrDie();
   ASSERT_NE(server, nullptr);
   const std::string expired = *MintDevToken(
-      *LoadDevTokenKey(server->server().dev_token_key_path()),
-      Caller{Role::kIpa, "ipa", "tester"}, absl::Now() - absl::Seconds(1));
+      *LoadDevSigningKey(server->server().dev_signing_key_path()),
+      Caller{Role::kIpa, "ipa", "tester"}, absl::Now() - absl::Hours(2), absl::Hours(1));
+  testing::TempDir other_dir;
   const std::string foreign =
-      *MintDevToken("ffffffffffffffffffffffffffffffff",
-                    Caller{Role::kIpa, "ipa", "tester"}, absl::Now() + absl::Hours(1));
+      *MintDevToken(*LoadOrCreateDevSigningKey(other_dir.path()),
+                    Caller{Role::kIpa, "ipa", "tester"}, absl::Now(), absl::Hours(1));
   int checked = 0;
   for (const std::string& service : LiuServer::ServiceNames()) {
     for (const auto* method : MethodsOf(service)) {
