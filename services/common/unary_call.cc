@@ -11,7 +11,8 @@
 namespace ismap::liu {
 
 absl::StatusOr<CallContext> UnaryCallRunner::Admit(
-    const grpc::CallbackServerContext& context, absl::Time now) const {
+    const grpc::CallbackServerContext& context, CallRecord& record) const {
+  const absl::Time now = record.start;
   const auto& metadata = context.client_metadata();
   const auto [first, last] = metadata.equal_range("authorization");
   if (first == last) {
@@ -26,9 +27,13 @@ absl::StatusOr<CallContext> UnaryCallRunner::Admit(
   if (!token.ok()) return token.status();
   absl::StatusOr<Caller> caller = authenticator_->Authenticate(*token, now);
   if (!caller.ok()) return caller.status();
+  record.caller = DescribeCaller(*caller);
+  absl::StatusOr<v1::AccessScope> scope =
+      policy_->Authorize(*caller, record.service, record.method);
+  if (!scope.ok()) return scope.status();
 
   const absl::Time client_deadline = absl::FromChrono(context.deadline());
-  return CallContext{*std::move(caller),
+  return CallContext{*std::move(caller), *scope,
                      std::min(client_deadline, now + options_.default_deadline)};
 }
 
@@ -44,14 +49,6 @@ absl::Status UnaryCallRunner::NotStartedStatus(
   }
   return absl::DeadlineExceededError(
       "the deadline passed while the call waited for a worker");
-}
-
-absl::Status UnaryCallRunner::AdmitAndDescribe(
-    const grpc::CallbackServerContext& context, CallRecord& record) const {
-  absl::StatusOr<CallContext> call = Admit(context, record.start);
-  if (!call.ok()) return call.status();
-  record.caller = DescribeCaller(call->caller);
-  return absl::OkStatus();
 }
 
 std::string UnaryCallRunner::UnimplementedMessage(absl::string_view service,

@@ -3,7 +3,8 @@
 // A service's RPC override is one line into UnaryCallRunner::Serve, which
 //   1. authenticates the caller from the `authorization: Bearer` metadata
 //      (UNAUTHENTICATED before any handler runs; no handler ever sees a call
-//      without a verified Caller);
+//      without a verified Caller), then authorises the caller's role for the
+//      RPC against the access policy table (PERMISSION_DENIED, default deny);
 //   2. fixes the call's deadline: the client's, capped at the server default;
 //   3. runs the handler inline (cheap, pure work) or on the bounded worker
 //      pool (storage, other services), answering RESOURCE_EXHAUSTED when the
@@ -26,12 +27,17 @@
 #include "services/common/bounded_executor.h"
 #include "services/common/caller.h"
 #include "services/common/grpc_status.h"
+#include "services/common/identity/access_policy_table.h"
 
 namespace ismap::liu {
 
 // What a handler knows of the call it serves besides the request.
 struct CallContext {
   Caller caller;
+  // Which stored resources the caller reaches through this RPC (the access
+  // policy's grant). Handlers apply it to the resources they load: one
+  // outside the scope is NOT_FOUND.
+  v1::AccessScope scope = v1::ACCESS_SCOPE_UNSPECIFIED;
   // The call's effective deadline; storage and outgoing calls respect it.
   absl::Time deadline;
 };
@@ -42,8 +48,9 @@ enum class Placement {
   kWorkerPool,  // On the bounded executor: anything that may block.
 };
 
-// Shared by every service of a server. Does not own the authenticator or the
-// executor, which must outlive it and every call it serves. Thread-safe.
+// Shared by every service of a server. Does not own the authenticator, the
+// policy or the executor, which must outlive it and every call it serves.
+// Thread-safe.
 class UnaryCallRunner {
  public:
   struct Options {
@@ -51,9 +58,13 @@ class UnaryCallRunner {
     absl::Duration default_deadline = absl::Seconds(30);
   };
 
-  UnaryCallRunner(const Authenticator* authenticator, BoundedExecutor* executor,
+  UnaryCallRunner(const Authenticator* authenticator,
+                  const AccessPolicyTable* policy, BoundedExecutor* executor,
                   Options options)
-      : authenticator_(authenticator), executor_(executor), options_(options) {}
+      : authenticator_(authenticator),
+        policy_(policy),
+        executor_(executor),
+        options_(options) {}
 
   // Serves one call of `service`/`method` (pass `__func__` from the RPC
   // override). `handler` fills `*response` and returns the call's status;
@@ -70,12 +81,11 @@ class UnaryCallRunner {
     const absl::Time start = absl::Now();
     CallRecord record{std::string(service), std::string(method), start, "-"};
 
-    absl::StatusOr<CallContext> call = Admit(*context, start);
+    absl::StatusOr<CallContext> call = Admit(*context, record);
     if (!call.ok()) {
       Finish(reactor, record, call.status());
       return reactor;
     }
-    record.caller = DescribeCaller(call->caller);
     if (placement == Placement::kInline) {
       Finish(reactor, record, handler(*call, *request, response));
       return reactor;
@@ -118,7 +128,7 @@ class UnaryCallRunner {
       grpc::CallbackServerContext* context, absl::string_view service,
       absl::string_view method, absl::string_view planned) const {
     CallRecord record{std::string(service), std::string(method), absl::Now(), "-"};
-    absl::Status status = AdmitAndDescribe(*context, record);
+    absl::Status status = Admit(*context, record).status();
     if (status.ok()) {
       status = absl::UnimplementedError(UnimplementedMessage(service, method, planned));
     }
@@ -144,16 +154,14 @@ class UnaryCallRunner {
     std::string caller;
   };
 
-  // Authenticates the caller and computes the deadline.
+  // Authenticates and authorises the caller (recording it in `record`) and
+  // computes the deadline.
   absl::StatusOr<CallContext> Admit(const grpc::CallbackServerContext& context,
-                                    absl::Time now) const;
+                                    CallRecord& record) const;
   // Whether a queued call may still start (not cancelled, not past deadline).
   static bool Started(const grpc::CallbackServerContext& context,
                       const CallContext& call);
   static absl::Status NotStartedStatus(const grpc::CallbackServerContext& context);
-  // Admit(), recording the caller in `record` when it verifies.
-  absl::Status AdmitAndDescribe(const grpc::CallbackServerContext& context,
-                                CallRecord& record) const;
   static std::string UnimplementedMessage(absl::string_view service,
                                           absl::string_view method,
                                           absl::string_view planned);
@@ -164,6 +172,7 @@ class UnaryCallRunner {
                      const absl::Status& status);
 
   const Authenticator* const authenticator_;
+  const AccessPolicyTable* const policy_;
   BoundedExecutor* const executor_;
   const Options options_;
 };

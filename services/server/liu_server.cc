@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "services/common/identity/access_policy_table.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/identity/jwt.h"
 #include "services/common/rules/rule_set_service.h"
@@ -31,6 +32,7 @@ struct LiuServer::Parts {
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<RuleSetStore> rule_set_store;
   std::unique_ptr<Authenticator> authenticator;
+  std::unique_ptr<AccessPolicyTable> access_policy;
   std::unique_ptr<BoundedExecutor> executor;
   std::unique_ptr<UnaryCallRunner> runner;
   std::unique_ptr<RuleSetServiceImpl> rule_set_service;
@@ -55,6 +57,7 @@ absl::Status MakeDirectory(const std::string& path) {
 
 struct TokenVerification {
   std::unique_ptr<Authenticator> authenticator;
+  std::unique_ptr<AccessPolicyTable> access_policy;
   std::string dev_signing_key_path;  // Empty unless the development key is used.
 };
 
@@ -126,10 +129,15 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   ASSIGN_OR_RETURN(TokenVerification verification, MakeTokenVerification(options));
   parts->authenticator = std::move(verification.authenticator);
   parts->dev_signing_key_path = std::move(verification.dev_signing_key_path);
+  ASSIGN_OR_RETURN(const v1::AccessPolicy* policy,
+                   parts->rules->Require<v1::AccessPolicy>());
+  ASSIGN_OR_RETURN(AccessPolicyTable table,
+                   AccessPolicyTable::Build(*policy, ServiceNames()));
+  parts->access_policy = std::make_unique<AccessPolicyTable>(std::move(table));
   parts->executor = std::make_unique<BoundedExecutor>(
       options.worker_threads, options.worker_queue_capacity);
   parts->runner = std::make_unique<UnaryCallRunner>(
-      parts->authenticator.get(), parts->executor.get(),
+      parts->authenticator.get(), parts->access_policy.get(), parts->executor.get(),
       UnaryCallRunner::Options{options.default_deadline});
 
   const UnaryCallRunner* runner = parts->runner.get();

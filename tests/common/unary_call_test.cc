@@ -44,8 +44,9 @@ class SlowServer {
  public:
   SlowServer(const DevSigningKey& key, int threads, size_t queue)
       : authenticator_(AuthenticatorFor(key)),
+        policy_(testing::SlowServicePolicy()),
         executor_(threads, queue),
-        runner_(&authenticator_, &executor_, {}),
+        runner_(&authenticator_, &policy_, &executor_, {}),
         service_(&runner_) {
     ApiServerOptions options;
     options.listen_address = "127.0.0.1:0";
@@ -71,6 +72,7 @@ class SlowServer {
 
  private:
   JwtAuthenticator authenticator_;
+  AccessPolicyTable policy_;
   BoundedExecutor executor_;
   UnaryCallRunner runner_;
   SlowServiceImpl service_;

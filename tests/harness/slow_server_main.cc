@@ -22,8 +22,9 @@ int Run(const std::string& data_dir) {
   if (!key.ok()) return EXIT_FAILURE;
   JwtAuthenticator authenticator(*JwtKeySet::FromJwks(key->jwks),
                                  {kDevTokenIssuer, kTokenAudience});
+  const AccessPolicyTable policy = SlowServicePolicy();
   BoundedExecutor executor(2, 16);
-  UnaryCallRunner runner(&authenticator, &executor, {});
+  UnaryCallRunner runner(&authenticator, &policy, &executor, {});
   SlowServiceImpl service(&runner);
   ApiServerOptions options;
   options.listen_address = "127.0.0.1:0";

@@ -7,6 +7,19 @@
 
 namespace ismap::liu::testing {
 
+AccessPolicyTable SlowServicePolicy() {
+  v1::AccessPolicy policy;
+  v1::MethodAccess* sleep = policy.add_methods();
+  sleep->set_method("ismap.liu.testing.SlowService/Sleep");
+  for (v1::CallerRole role :
+       {v1::CALLER_ROLE_CSP, v1::CALLER_ROLE_MINISTRY, v1::CALLER_ROLE_IPA}) {
+    v1::RoleGrant* grant = sleep->add_grants();
+    grant->set_role(role);
+    grant->set_scope(v1::ACCESS_SCOPE_ALL);
+  }
+  return *AccessPolicyTable::Build(policy, {SlowService::service_full_name()});
+}
+
 grpc::ServerUnaryReactor* SlowServiceImpl::Sleep(
     grpc::CallbackServerContext* context, const SleepRequest* request,
     SleepResponse* response) {

@@ -8,6 +8,9 @@
 
 namespace ismap::liu::testing {
 
+// An access policy letting every role call SlowService.
+AccessPolicyTable SlowServicePolicy();
+
 class SlowServiceImpl final : public SlowService::CallbackService {
  public:
   // Does not own `runner`.

@@ -3,6 +3,7 @@
 // the rule-set service, and idempotent start-up.
 #include "services/server/liu_server.h"
 
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "ismap/liu/v1/rule_set.grpc.pb.h"
+#include "services/common/identity/access_policy_table.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
 #include "services/common/storage/sqlite_database.h"
@@ -136,21 +138,67 @@ TEST(LiuServerTest, EveryRpcRefusesCallsWithoutAValidToken) {
   EXPECT_GE(checked, 40);
 }
 
-TEST(LiuServerTest, RpcsOfLaterIssuesAnswerUnimplementedToSignedInCallers) {
+TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
   auto server = StartOrDie();
   ASSERT_NE(server, nullptr);
-  const std::string token = server->Token(Role::kIpa, "ipa");
-  for (const char* service :
-       {"ismap.liu.v1.ImpactAssessmentService", "ismap.liu.v1.EligibilityService",
-        "ismap.liu.v1.ReviewService", "ismap.liu.v1.AuditPlanningService"}) {
-    for (const auto* method : MethodsOf(service)) {
-      const grpc::Status status =
-          CallWithEmptyRequest(server->channel(), *method, token);
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
-          << method->full_name();
-      EXPECT_THAT(status.error_message(), HasSubstr("issue #")) << method->full_name();
+  const v1::AccessPolicy& policy =
+      **server->server().rules().Require<v1::AccessPolicy>();
+  std::map<std::string, std::set<v1::CallerRole>> granted;
+  for (const v1::MethodAccess& entry : policy.methods()) {
+    for (const v1::RoleGrant& grant : entry.grants()) {
+      granted[entry.method()].insert(grant.role());
     }
   }
+  const std::map<Role, std::string> tokens = {
+      {Role::kCsp, server->Token(Role::kCsp, "example-saas")},
+      {Role::kMinistry, server->Token(Role::kMinistry, "mlit")},
+      {Role::kIpa, server->Token(Role::kIpa, "ipa")}};
+  int refused = 0;
+  int calls = 0;
+  for (const std::string& service : LiuServer::ServiceNames()) {
+    const bool later_issue = service != v1::RuleSetService::service_full_name();
+    for (const auto* method : MethodsOf(service)) {
+      const std::string rpc = absl::StrCat(service, "/", method->name());
+      ASSERT_EQ(granted.count(rpc), 1u) << rpc << " has no policy entry";
+      for (const auto& [role, token] : tokens) {
+        const grpc::Status status =
+            CallWithEmptyRequest(server->channel(), *method, token);
+        ++calls;
+        if (granted[rpc].count(ToCallerRole(role)) == 0) {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+              << rpc << " as " << RoleName(role);
+          EXPECT_THAT(status.error_message(),
+                      HasSubstr(absl::StrCat("the ", RoleName(role), " role may not call ",
+                                             rpc)));
+          ++refused;
+        } else if (later_issue) {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+              << rpc << " as " << RoleName(role);
+          EXPECT_THAT(status.error_message(), HasSubstr("issue #")) << rpc;
+        } else {
+          EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << rpc;
+          EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << rpc;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(calls, 3 * static_cast<int>(policy.methods_size()));
+  EXPECT_GT(refused, 0);
+}
+
+TEST(LiuServerTest, AServerWithoutAPolicyEntryForAnRpcDoesNotStart) {
+  testing::TempDir rules;
+  testing::CopySourceRules(rules);
+  const std::string policy = *testing::ReadFile(rules.Join("access_policy.textproto"));
+  const std::string entry = "ismap.liu.v1.ReviewService/RejectReviewCase";
+  const size_t at = policy.find(entry);
+  ASSERT_NE(at, std::string::npos);
+  const size_t begin = policy.rfind("methods {", at);
+  const size_t end = policy.find("\n}\n", at) + 3;
+  rules.WriteFile("access_policy.textproto", policy.substr(0, begin) + policy.substr(end));
+  const auto server = TestServer::Start({rules.path(), ""});
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(server.status().message()), HasSubstr(entry));
 }
 
 TEST(LiuServerTest, RuleSetServiceReportsTheLoadedRules) {

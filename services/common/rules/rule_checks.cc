@@ -1,9 +1,13 @@
 // Semantic checks, one function per rules type.
 #include "services/common/rules/rule_checks.h"
 
+#include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
 #include "ismap/liu/v1/rules.pb.h"
 #include "services/common/grpc_status.h"
 
@@ -41,6 +45,45 @@ void CheckReviewPolicy(const v1::ReviewPolicy& policy,
           policy.required_distinct_ministries(), 1);
 }
 
+void CheckAccessPolicy(const v1::AccessPolicy& policy,
+                       FieldViolations& violations) {
+  std::set<std::string> seen;
+  for (int i = 0; i < policy.methods_size(); ++i) {
+    const v1::MethodAccess& entry = policy.methods(i);
+    const std::string field = absl::StrCat("methods[", i, "]");
+    const std::vector<std::string> parts = absl::StrSplit(entry.method(), '/');
+    const google::protobuf::ServiceDescriptor* service =
+        parts.size() == 2
+            ? google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(parts[0])
+            : nullptr;
+    if (service == nullptr || service->FindMethodByName(parts[1]) == nullptr) {
+      violations.Add(field + ".method",
+                     absl::StrCat("\"", entry.method(),
+                                  "\" is not an RPC of the API (<package>.<Service>/<Method>)"));
+    } else if (!seen.insert(entry.method()).second) {
+      violations.Add(field + ".method",
+                     absl::StrCat(entry.method(), " has a second entry"));
+    }
+    if (entry.grants().empty()) {
+      violations.Add(field, "must grant at least one role (leave an RPC to nobody "
+                            "by not serving it)");
+    }
+    std::set<int> roles;
+    for (int g = 0; g < entry.grants_size(); ++g) {
+      const v1::RoleGrant& grant = entry.grants(g);
+      const std::string grant_field = absl::StrCat(field, ".grants[", g, "]");
+      if (grant.role() == v1::CALLER_ROLE_UNSPECIFIED) {
+        violations.Add(grant_field + ".role", "must be set");
+      } else if (!roles.insert(grant.role()).second) {
+        violations.Add(grant_field + ".role", "is granted twice for this RPC");
+      }
+      if (grant.scope() == v1::ACCESS_SCOPE_UNSPECIFIED) {
+        violations.Add(grant_field + ".scope", "must be set");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status CheckRules(const google::protobuf::Message& rules) {
@@ -49,6 +92,8 @@ absl::Status CheckRules(const google::protobuf::Message& rules) {
     CheckAuditPolicy(*p, violations);
   } else if (const auto* r = dynamic_cast<const v1::ReviewPolicy*>(&rules)) {
     CheckReviewPolicy(*r, violations);
+  } else if (const auto* a = dynamic_cast<const v1::AccessPolicy*>(&rules)) {
+    CheckAccessPolicy(*a, violations);
   }
   return violations.ToStatus();
 }

@@ -117,6 +117,22 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"ApiTypeIsNotARulesType",
                 "# proto-message: ismap.liu.v1.RuleSet\nversion: \"x\"\n",
                 "1:1: \"ismap.liu.v1.RuleSet\" is not a rules type"},
+        BadFile{"PolicyForAnRpcThatDoesNotExist",
+                "# proto-message: ismap.liu.v1.AccessPolicy\n"
+                "methods {\n"
+                "  method: \"ismap.liu.v1.ReviewService/DeleteEverything\"\n"
+                "  grants { role: CALLER_ROLE_IPA scope: ACCESS_SCOPE_ALL }\n"
+                "}\n",
+                "3:3: methods[0].method: \"ismap.liu.v1.ReviewService/DeleteEverything\" "
+                "is not an RPC"},
+        BadFile{"PolicyGrantWithoutScope",
+                "# proto-message: ismap.liu.v1.AccessPolicy\n"
+                "methods {\n"
+                "  method: \"ismap.liu.v1.ReviewService/RejectReviewCase\"\n"
+                "  grants { role: CALLER_ROLE_IPA scope: ACCESS_SCOPE_ALL }\n"
+                "  grants { role: CALLER_ROLE_IPA }\n"
+                "}\n",
+                "5:12: methods[0].grants[1].role: is granted twice"},
         BadFile{"UnclosedMessage",
                 "# proto-message: ismap.liu.v1.AuditPolicy\n"
                 "external_audit_cycle_years: 3 {\n",
