@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/audit/audit_planning_service.h"
+#include "services/common/audit_trail/audit_trail.h"
+#include "services/common/audit_trail/audit_trail_service.h"
 #include "services/common/bounded_executor.h"
 #include <fstream>
 #include <sstream>
@@ -36,6 +38,7 @@ struct LiuServer::Parts {
   std::unique_ptr<BoundedExecutor> executor;
   std::unique_ptr<UnaryCallRunner> runner;
   std::unique_ptr<RuleSetServiceImpl> rule_set_service;
+  std::unique_ptr<AuditTrailServiceImpl> audit_trail_service;
   std::unique_ptr<ImpactAssessmentServiceImpl> impact_service;
   std::unique_ptr<EligibilityServiceImpl> eligibility_service;
   std::unique_ptr<ReviewServiceImpl> review_service;
@@ -105,7 +108,8 @@ std::vector<std::string> LiuServer::ServiceNames() {
           v1::EligibilityService::service_full_name(),
           v1::ReviewService::service_full_name(),
           v1::AuditPlanningService::service_full_name(),
-          v1::RuleSetService::service_full_name()};
+          v1::RuleSetService::service_full_name(),
+          v1::AuditTrailService::service_full_name()};
 }
 
 absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
@@ -120,6 +124,8 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       storage::SqliteDatabase::Open((data_dir / "liu.sqlite3").string(),
                                     {options.database_connections}));
   const absl::Time now = absl::Now();
+  RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database, AuditTrail::kComponent,
+                                           AuditTrail::Migrations(), now));
   RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database,
                                            RuleSetStore::kComponent,
                                            RuleSetStore::Migrations(), now));
@@ -143,6 +149,8 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   const UnaryCallRunner* runner = parts->runner.get();
   parts->rule_set_service = std::make_unique<RuleSetServiceImpl>(
       runner, parts->rule_set_store.get(), parts->rules->version());
+  parts->audit_trail_service =
+      std::make_unique<AuditTrailServiceImpl>(runner, parts->database.get());
   parts->impact_service = std::make_unique<ImpactAssessmentServiceImpl>(runner);
   parts->eligibility_service = std::make_unique<EligibilityServiceImpl>(runner);
   parts->review_service = std::make_unique<ReviewServiceImpl>(runner);
@@ -159,8 +167,9 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
            {parts->review_service.get(), v1::ReviewService::service_full_name()},
            {parts->audit_service.get(),
             v1::AuditPlanningService::service_full_name()},
-           {parts->rule_set_service.get(),
-            v1::RuleSetService::service_full_name()}}));
+           {parts->rule_set_service.get(), v1::RuleSetService::service_full_name()},
+           {parts->audit_trail_service.get(),
+            v1::AuditTrailService::service_full_name()}}));
   return std::unique_ptr<LiuServer>(new LiuServer(std::move(parts)));
 }
 

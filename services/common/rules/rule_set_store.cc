@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/audit_trail/audit_trail.h"
 #include "services/common/status_macros.h"
 
 namespace ismap::liu {
@@ -81,6 +82,11 @@ absl::Status RuleSetStore::Record(const RuleSet& rules, absl::Time now) {
                        "VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
                        {rules.version(), absl::ToUnixMicros(now)}));
         if (inserted == 0) return absl::OkStatus();
+        RETURN_IF_ERROR(AuditTrail::Append(
+            tx,
+            {"system", "LoadRuleSet", absl::StrCat("ruleSets/", rules.version()), "",
+             rules.version()},
+            now));
         for (const RuleFile& file : rules.files()) {
           RETURN_IF_ERROR(
               tx.Execute("INSERT INTO rule_set_files "

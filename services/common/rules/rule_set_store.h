@@ -26,8 +26,9 @@ class RuleSetStore {
 
   explicit RuleSetStore(storage::Database* database) : database_(database) {}
 
-  // Records `rules` as loaded at `now`, unless its version is recorded
-  // already, in which case nothing changes. Storage errors as returned.
+  // Records `rules` as loaded at `now`, with an audit-trail event, unless its
+  // version is recorded already, in which case nothing changes. Needs the
+  // audit trail's migrations. Storage errors as returned.
   absl::Status Record(const RuleSet& rules, absl::Time now);
 
   // The rule set of `version` with every file's content. NOT_FOUND if this
