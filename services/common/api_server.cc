@@ -1,7 +1,9 @@
 // Building, starting and stopping the gRPC server.
 #include "services/common/api_server.h"
 
-#include "absl/strings/match.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -12,10 +14,17 @@ namespace ismap::liu {
 
 bool IsLoopbackAddress(absl::string_view address) {
   const size_t colon = address.rfind(':');
-  const absl::string_view host =
-      colon == absl::string_view::npos ? address : address.substr(0, colon);
-  return host == "localhost" || host == "[::1]" ||
-         absl::StartsWith(host, "127.");
+  if (colon == absl::string_view::npos) return false;
+  std::string host(address.substr(0, colon));
+  if (host == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    in6_addr ipv6;
+    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &ipv6) == 1 &&
+           IN6_IS_ADDR_LOOPBACK(&ipv6);
+  }
+  in_addr ipv4;
+  return inet_pton(AF_INET, host.c_str(), &ipv4) == 1 &&
+         (ntohl(ipv4.s_addr) >> 24) == 127;
 }
 
 absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
@@ -32,6 +41,9 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   int port = 0;
   builder.AddListeningPort(options.listen_address,
                            grpc::InsecureServerCredentials(), &port);
+  // Without this, gRPC sets SO_REUSEPORT and a second server on the same port
+  // would silently take half the connections.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   std::vector<std::string> health_names = {""};

@@ -67,7 +67,8 @@ class ApiServer {
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-// Whether the host of `address` (host:port) is a loopback address.
+// Whether the host of `address` (host:port) is a numeric loopback address
+// (127.0.0.0/8 or [::1]) or the literal name "localhost".
 bool IsLoopbackAddress(absl::string_view address);
 
 }  // namespace ismap::liu

@@ -1,8 +1,9 @@
 // Paging of List RPCs: page_size limits and opaque page tokens.
 //
-// A page token encodes where the next page starts and a fingerprint of the
-// query it belongs to, so a token replayed with other filters is refused
-// instead of silently skipping or repeating results.
+// A page token carries the sort key of the last item returned (keyset
+// paging), so items added or removed while a client pages never make it skip
+// or repeat one, and a fingerprint of the query, so a token replayed with
+// other filters is refused.
 #ifndef ISMAP_LIU_SERVICES_COMMON_PAGE_TOKEN_H_
 #define ISMAP_LIU_SERVICES_COMMON_PAGE_TOKEN_H_
 
@@ -16,7 +17,9 @@ namespace ismap::liu {
 
 // Where a page starts and how long it is.
 struct Page {
-  int64_t offset = 0;
+  // The sort key of the last item of the previous page, as the store wrote
+  // it into the token; empty for the first page.
+  std::string after_key;
   int32_t size = 0;
 };
 
@@ -30,9 +33,10 @@ inline constexpr int32_t kMaxPageSize = 500;
 Page ParsePage(int32_t page_size, absl::string_view page_token,
                absl::string_view query_fingerprint, FieldViolations& violations);
 
-// The token of the page after `page`, or "" if `page` is the last one. Stores
-// learn whether more rows follow by asking for page.size + 1 rows.
-std::string NextPageToken(const Page& page, bool more_follow,
+// The token of the page after one whose last item has sort key `last_key`,
+// or "" when no more items follow. Stores learn whether more follow by asking
+// for page.size + 1 items.
+std::string NextPageToken(absl::string_view last_key, bool more_follow,
                           absl::string_view query_fingerprint);
 
 }  // namespace ismap::liu

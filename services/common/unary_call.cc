@@ -5,10 +5,33 @@
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "spdlog/spdlog.h"
 
 namespace ismap::liu {
+
+namespace {
+
+// Quotes and control characters escaped, so a message (which may echo request
+// text) stays on one log line and cannot forge another; UTF-8 text such as
+// Japanese is kept as is.
+std::string LogEscape(absl::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      escaped.push_back('\\');
+      escaped.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      absl::StrAppend(&escaped, "\\x", absl::Hex(static_cast<unsigned char>(c),
+                                                 absl::kZeroPad2));
+    } else {
+      escaped.push_back(c);
+    }
+  }
+  return escaped;
+}
+
+}  // namespace
 
 absl::StatusOr<CallContext> UnaryCallRunner::Admit(
     const grpc::CallbackServerContext& context, CallRecord& record) const {
@@ -63,7 +86,20 @@ void UnaryCallRunner::Finish(grpc::ServerUnaryReactor* reactor,
                              const CallRecord& record,
                              const absl::Status& status) {
   Log(record, status);
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->Finish(ToGrpcStatus(ForClient(status)));
+}
+
+absl::Status UnaryCallRunner::ForClient(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDataLoss:
+      // Details (SQL, file paths) stay in the server's log.
+      return absl::Status(status.code(),
+                          "internal error; the server logged the details");
+    default:
+      return status;
+  }
 }
 
 void UnaryCallRunner::Log(const CallRecord& record, const absl::Status& status) {
@@ -78,7 +114,7 @@ void UnaryCallRunner::Log(const CallRecord& record, const absl::Status& status) 
         "error=\"{}\"",
         record.service, record.method, record.caller,
         absl::StatusCodeToString(status.code()), latency_ms,
-        absl::StrReplaceAll(status.message(), {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}}));
+        LogEscape(status.message()));
   }
 }
 

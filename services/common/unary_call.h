@@ -133,7 +133,7 @@ class UnaryCallRunner {
       status = absl::UnimplementedError(UnimplementedMessage(service, method, planned));
     }
     Log(record, status);
-    return new FinishedWriteReactor<Response>(ToGrpcStatus(status));
+    return new FinishedWriteReactor<Response>(ToGrpcStatus(ForClient(status)));
   }
 
  private:
@@ -165,6 +165,8 @@ class UnaryCallRunner {
   static std::string UnimplementedMessage(absl::string_view service,
                                           absl::string_view method,
                                           absl::string_view planned);
+  // What a client is told of `status`: internal details are withheld.
+  static absl::Status ForClient(const absl::Status& status);
   // Writes the call's log line.
   static void Log(const CallRecord& record, const absl::Status& status);
   // Logs the call and finishes the reactor.

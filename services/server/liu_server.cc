@@ -8,6 +8,7 @@
 #include "services/common/audit_trail/audit_trail.h"
 #include "services/common/audit_trail/audit_trail_service.h"
 #include "services/common/bounded_executor.h"
+#include "services/common/grpc_status.h"
 #include <fstream>
 #include <sstream>
 
@@ -47,6 +48,28 @@ struct LiuServer::Parts {
 };
 
 namespace {
+
+absl::Status ValidateOptions(const LiuServerOptions& options) {
+  FieldViolations violations;
+  if (options.data_dir.empty()) violations.Add("data_dir", "must be set");
+  if (options.rules_dir.empty()) violations.Add("rules_dir", "must be set");
+  if (options.worker_threads < 1) violations.Add("worker_threads", "must be at least 1");
+  if (options.worker_queue_capacity < 1) {
+    violations.Add("worker_queue", "must be at least 1");
+  }
+  if (options.default_deadline <= absl::ZeroDuration()) {
+    violations.Add("default_deadline", "must be positive");
+  }
+  if (options.api.shutdown_grace < absl::ZeroDuration()) {
+    violations.Add("shutdown_grace", "must not be negative");
+  }
+  if (options.api.max_message_bytes < 1024 ||
+      options.api.max_message_bytes > 64 * 1024 * 1024) {
+    violations.Add("max_message_bytes", "must be between 1 KiB and 64 MiB");
+  }
+  if (options.database_readers < 1) violations.Add("db_readers", "must be at least 1");
+  return violations.ToStatus();
+}
 
 absl::Status MakeDirectory(const std::string& path) {
   std::error_code error;
@@ -114,6 +137,7 @@ std::vector<std::string> LiuServer::ServiceNames() {
 
 absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
     const LiuServerOptions& options) {
+  RETURN_IF_ERROR(ValidateOptions(options));
   auto parts = std::make_unique<Parts>();
   ASSIGN_OR_RETURN(parts->rules, RuleSet::LoadFromDirectory(options.rules_dir));
 
@@ -122,7 +146,7 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   ASSIGN_OR_RETURN(
       parts->database,
       storage::SqliteDatabase::Open((data_dir / "liu.sqlite3").string(),
-                                    {options.database_connections}));
+                                    {options.database_readers}));
   const absl::Time now = absl::Now();
   RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database, AuditTrail::kComponent,
                                            AuditTrail::Migrations(), now));

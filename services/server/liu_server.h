@@ -35,16 +35,16 @@ struct LiuServerOptions {
   size_t worker_queue_capacity = 1024;
   // Deadline of calls whose client set none or a later one.
   absl::Duration default_deadline = absl::Seconds(30);
-  // SQLite connections: the most transactions in flight at once.
-  int database_connections = 4;
+  // SQLite reader connections: the most read-only transactions at once.
+  int database_readers = 4;
 };
 
 // Thread-safe.
 class LiuServer {
  public:
   // Loads the rules, opens the database and applies migrations, records the
-  // rule set, and starts serving. Errors: INVALID_ARGUMENT naming file, line
-  // and reason for a bad rules file; NOT_FOUND for a missing rules directory;
+  // rule set, and starts serving. Errors: INVALID_ARGUMENT naming every bad
+  // option, or file, line and reason for a bad rules file; NOT_FOUND for a missing rules directory;
   // FAILED_PRECONDITION for a database this binary cannot use; UNAVAILABLE if
   // the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<LiuServer>> Start(

@@ -27,7 +27,7 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(30),
           "how long calls in flight may take to finish at shutdown");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request or response message");
-ABSL_FLAG(int, db_connections, 4, "SQLite connections in the pool");
+ABSL_FLAG(int, db_readers, 4, "SQLite reader connections");
 ABSL_FLAG(std::string, jwks_file, "",
           "JWKS of the keys trusted to sign bearer tokens; empty: a development "
           "key in --data_dir signs and is trusted");
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   options.worker_queue_capacity =
       static_cast<size_t>(std::max(absl::GetFlag(FLAGS_worker_queue), 1));
   options.default_deadline = absl::GetFlag(FLAGS_default_deadline);
-  options.database_connections = absl::GetFlag(FLAGS_db_connections);
+  options.database_readers = absl::GetFlag(FLAGS_db_readers);
   options.jwks_file = absl::GetFlag(FLAGS_jwks_file);
   options.token_issuer = absl::GetFlag(FLAGS_token_issuer);
   options.token_audience = absl::GetFlag(FLAGS_token_audience);

@@ -19,11 +19,13 @@ TEST(PageTokenTest, SizesDefaultAndCap) {
 TEST(PageTokenTest, TokenRoundTripsForTheSameQueryOnly) {
   FieldViolations none;
   const Page first = ParsePage(10, "", "state=OPEN", none);
-  EXPECT_EQ(NextPageToken(first, /*more_follow=*/false, "state=OPEN"), "");
-  const std::string token = NextPageToken(first, /*more_follow=*/true, "state=OPEN");
+  EXPECT_TRUE(first.after_key.empty());
+  EXPECT_EQ(NextPageToken("reviewCases/9", /*more_follow=*/false, "state=OPEN"), "");
+  const std::string token =
+      NextPageToken("reviewCases/9\n:x", /*more_follow=*/true, "state=OPEN");
   const Page second = ParsePage(10, token, "state=OPEN", none);
   EXPECT_TRUE(none.empty());
-  EXPECT_EQ(second.offset, 10);
+  EXPECT_EQ(second.after_key, "reviewCases/9\n:x");
 
   FieldViolations other_query;
   ParsePage(10, token, "state=CONFIRMED", other_query);

@@ -1,9 +1,11 @@
 // SQL and hashing behind the audit trail.
 #include "services/common/audit_trail/audit_trail.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/digest.h"
+#include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
 
 namespace ismap::liu {
@@ -190,10 +192,17 @@ absl::StatusOr<v1::AuditTrailVerification> AuditTrail::Verify(Transaction& tx) {
 
 absl::StatusOr<std::vector<v1::AuditEvent>> AuditTrail::List(Transaction& tx,
                                                              const Page& page) {
+  int64_t after_sequence = 0;
+  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after_sequence)) {
+    FieldViolations violations;
+    violations.Add("page_token", "is not a token this server issued");
+    return violations.ToStatus();
+  }
   ASSIGN_OR_RETURN(
       std::vector<Row> rows,
-      tx.Query(absl::StrCat(kSelectEvents, "ORDER BY sequence LIMIT $1 OFFSET $2"),
-               {static_cast<int64_t>(page.size) + 1, page.offset}));
+      tx.Query(absl::StrCat(kSelectEvents,
+                            "WHERE sequence > $1 ORDER BY sequence LIMIT $2"),
+               {after_sequence, static_cast<int64_t>(page.size) + 1}));
   std::vector<v1::AuditEvent> events;
   events.reserve(rows.size());
   for (const Row& row : rows) {

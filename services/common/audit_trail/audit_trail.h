@@ -51,7 +51,8 @@ class AuditTrail {
   // first event that does not verify. Reads the events in batches.
   static absl::StatusOr<v1::AuditTrailVerification> Verify(storage::Transaction& tx);
 
-  // Events in sequence order: up to page.size + 1 from page.offset.
+  // Events in sequence order: up to page.size + 1 after the sequence in
+  // page.after_key. INVALID_ARGUMENT (page_token) for a malformed key.
   static absl::StatusOr<std::vector<v1::AuditEvent>> List(storage::Transaction& tx,
                                                           const Page& page);
 };

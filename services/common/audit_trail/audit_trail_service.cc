@@ -1,6 +1,7 @@
 // AuditTrailService handlers.
 #include "services/common/audit_trail/audit_trail_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/common/audit_trail/audit_trail.h"
 #include "services/common/status_macros.h"
 
@@ -49,7 +50,11 @@ grpc::ServerUnaryReactor* AuditTrailServiceImpl::ListAuditEvents(
         const bool more_follow = events.size() > static_cast<size_t>(page.size);
         if (more_follow) events.pop_back();
         for (v1::AuditEvent& event : events) *out->add_audit_events() = std::move(event);
-        out->set_next_page_token(NextPageToken(page, more_follow, kFingerprint));
+        out->set_next_page_token(NextPageToken(
+            out->audit_events().empty()
+                ? ""
+                : absl::StrCat(out->audit_events().rbegin()->sequence()),
+            more_follow, kFingerprint));
         return absl::OkStatus();
       });
 }

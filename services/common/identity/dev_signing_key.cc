@@ -2,6 +2,7 @@
 #include "services/common/identity/dev_signing_key.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -23,27 +24,50 @@ namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("no file at ", path));
+  if (!in) {
+    if (access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("no file at ", path));
+    }
+    return absl::InternalError(absl::StrCat("cannot read ", path));
+  }
   std::stringstream content;
   content << in.rdbuf();
   return content.str();
 }
 
-// Writes `content` to a new file readable by its owner only; ALREADY_EXISTS
-// if the file exists.
-absl::Status WritePrivateFile(const std::string& path, const std::string& content) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+// Creates `path` with `content`, readable by its owner only, all at once:
+// the content goes to a temporary file that is synced and then linked into
+// place, so a crash never leaves a partial key. ALREADY_EXISTS if `path`
+// exists (another process created it first).
+absl::Status CreatePrivateFile(const std::string& path, const std::string& content) {
+  std::string temporary = path + ".XXXXXX";
+  const int fd = mkstemp(temporary.data());
   if (fd < 0) {
-    if (errno == EEXIST) return absl::AlreadyExistsError(path);
-    return absl::InternalError(absl::StrCat("cannot create ", path, ": ",
-                                            std::strerror(errno)));
+    return absl::InternalError(absl::StrCat("cannot create a file beside ", path,
+                                            ": ", std::strerror(errno)));
   }
   const bool written =
+      fchmod(fd, 0600) == 0 &&
       write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
       fsync(fd) == 0;
   close(fd);
-  return written ? absl::OkStatus()
-                 : absl::InternalError(absl::StrCat("cannot write ", path));
+  absl::Status status = absl::OkStatus();
+  if (!written) {
+    status = absl::InternalError(absl::StrCat("cannot write ", temporary));
+  } else if (link(temporary.c_str(), path.c_str()) != 0) {
+    status = errno == EEXIST ? absl::AlreadyExistsError(path)
+                             : absl::InternalError(absl::StrCat(
+                                   "cannot create ", path, ": ", std::strerror(errno)));
+  }
+  unlink(temporary.c_str());
+  if (status.ok()) {
+    const int dir = open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY);
+    if (dir >= 0) {
+      fsync(dir);
+      close(dir);
+    }
+  }
+  return status;
 }
 
 absl::StatusOr<DevSigningKey> FromPem(const std::string& pem) {
@@ -97,7 +121,7 @@ absl::StatusOr<DevSigningKey> LoadOrCreateDevSigningKey(const std::string& data_
   absl::StatusOr<std::string> pem = ReadFile(key_file);
   if (absl::IsNotFound(pem.status())) {
     ASSIGN_OR_RETURN(const std::string created, NewPrivateKeyPem());
-    const absl::Status status = WritePrivateFile(key_file, created);
+    const absl::Status status = CreatePrivateFile(key_file, created);
     // A concurrent start may have created it first; use that one.
     if (!status.ok() && !absl::IsAlreadyExists(status)) return status;
     pem = ReadFile(key_file);

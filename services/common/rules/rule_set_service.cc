@@ -50,7 +50,9 @@ grpc::ServerUnaryReactor* RuleSetServiceImpl::ListRuleSets(
           rule_set.set_current(rule_set.version() == current_version_);
           *out->add_rule_sets() = std::move(rule_set);
         }
-        out->set_next_page_token(NextPageToken(page, more_follow, kFingerprint));
+        out->set_next_page_token(NextPageToken(
+            out->rule_sets().empty() ? "" : RuleSetStore::SortKey(*out->rule_sets().rbegin()),
+            more_follow, kFingerprint));
         return absl::OkStatus();
       });
 }

@@ -1,9 +1,12 @@
 // SQL behind RuleSetStore.
 #include "services/common/rules/rule_set_store.h"
 
+#include <limits>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/audit_trail/audit_trail.h"
 #include "services/common/status_macros.h"
@@ -120,8 +123,26 @@ absl::StatusOr<v1::RuleSet> RuleSetStore::Get(absl::string_view version,
   return result;
 }
 
+std::string RuleSetStore::SortKey(const v1::RuleSet& rule_set) {
+  return absl::StrCat(TimeUtil::TimestampToMicroseconds(rule_set.first_loaded_time()),
+                      ":", rule_set.version());
+}
+
 absl::StatusOr<std::vector<v1::RuleSet>> RuleSetStore::List(
     const Page& page, absl::Time deadline) const {
+  // Newest first: after (us, version) come older sets, or equally old ones
+  // with a later version.
+  int64_t after_us = std::numeric_limits<int64_t>::max();
+  std::string after_version;
+  if (!page.after_key.empty()) {
+    const std::vector<std::string> parts = absl::StrSplit(page.after_key, ':');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_us)) {
+      FieldViolations violations;
+      violations.Add("page_token", "is not a token this server issued");
+      return violations.ToStatus();
+    }
+    after_version = parts[1];
+  }
   std::vector<v1::RuleSet> result;
   RETURN_IF_ERROR(database_->RunInTransaction(
       Database::Access::kReadOnly, deadline,
@@ -130,9 +151,10 @@ absl::StatusOr<std::vector<v1::RuleSet>> RuleSetStore::List(
         ASSIGN_OR_RETURN(
             std::vector<Row> rows,
             tx.Query("SELECT version, first_loaded_us FROM rule_sets "
-                     "ORDER BY first_loaded_us DESC, version "
-                     "LIMIT $1 OFFSET $2",
-                     {static_cast<int64_t>(page.size) + 1, page.offset}));
+                     "WHERE first_loaded_us < $1 "
+                     "OR (first_loaded_us = $1 AND version > $2) "
+                     "ORDER BY first_loaded_us DESC, version LIMIT $3",
+                     {after_us, after_version, static_cast<int64_t>(page.size) + 1}));
         for (const Row& row : rows) {
           ASSIGN_OR_RETURN(v1::RuleSet rule_set, RuleSetOf(row));
           RETURN_IF_ERROR(ReadFiles(tx, /*with_content=*/false, rule_set));

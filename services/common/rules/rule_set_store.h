@@ -37,9 +37,13 @@ class RuleSetStore {
                                   absl::Time deadline) const;
 
   // Rule sets newest first, without contents: up to page.size + 1 of them
-  // from page.offset, so the caller can tell whether more follow.
+  // after page.after_key, so the caller can tell whether more follow.
+  // INVALID_ARGUMENT (page_token) for an after_key SortKey() did not make.
   absl::StatusOr<std::vector<v1::RuleSet>> List(const Page& page,
                                                 absl::Time deadline) const;
+
+  // The key List() pages by.
+  static std::string SortKey(const v1::RuleSet& rule_set);
 
  private:
   storage::Database* const database_;

@@ -5,7 +5,12 @@
 
 #include <utility>
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "services/common/status_macros.h"
 
 namespace ismap::liu::storage {
@@ -25,12 +30,11 @@ absl::Status StatusOf(sqlite3* db, int rc, absl::string_view what) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
       return absl::AlreadyExistsError(message);
-    case SQLITE_BUSY:
-    case SQLITE_BUSY_SNAPSHOT:
-    case SQLITE_LOCKED:
-      return TransientConflictError(message);
     default:
       break;
+  }
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+    return TransientConflictError(message);
   }
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
     return absl::FailedPreconditionError(message);
@@ -56,6 +60,14 @@ class Statement {
     RETURN_IF_ERROR(StatusOf(db, rc, "prepare"));
     if (statement->stmt_ == nullptr) {
       return absl::InternalError("empty SQL statement");
+    }
+    // One statement per call: text after it would be silently ignored.
+    const absl::string_view rest(tail, sql.data() + sql.size() - tail);
+    if (!absl::StripAsciiWhitespace(absl::StripSuffix(
+                                        absl::StripAsciiWhitespace(rest), ";"))
+             .empty()) {
+      return absl::InternalError(
+          absl::StrCat("more than one statement given to Execute/Query: ", sql));
     }
     if (sqlite3_bind_parameter_count(statement->stmt_) !=
         static_cast<int>(params.size())) {
@@ -178,90 +190,149 @@ class SqliteTransaction final : public Transaction {
 
 }  // namespace
 
+namespace {
+
+// Waits, with growing sleeps, until the connection's wait_until; 0 gives up
+// and lets SQLite report SQLITE_BUSY.
+int WaitWhileBusy(void* argument, int attempt) {
+  const auto* wait_until = static_cast<const absl::Time*>(argument);
+  const absl::Duration left = *wait_until - absl::Now();
+  if (left <= absl::ZeroDuration()) return 0;
+  const absl::Duration sleep =
+      std::min({absl::Milliseconds(1) * (1 << std::min(attempt, 6)),
+                absl::Milliseconds(50), left});
+  absl::SleepFor(sleep);
+  return 1;
+}
+
+absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, bool reader,
+                                        absl::Time* wait_until) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = StatusOf(db, rc, absl::StrCat("open ", path));
+    sqlite3_close_v2(db);
+    return status;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_handler(db, &WaitWhileBusy, wait_until);
+  absl::Status status = Exec(db, "PRAGMA synchronous=FULL");
+  if (status.ok()) status = Exec(db, "PRAGMA foreign_keys=ON");
+  if (status.ok() && reader) status = Exec(db, "PRAGMA query_only=ON");
+  if (!status.ok()) {
+    sqlite3_close_v2(db);
+    return status;
+  }
+  return db;
+}
+
+absl::Status EnableWal(sqlite3* db, const std::string& path) {
+  sqlite3_stmt* stmt = nullptr;
+  RETURN_IF_ERROR(StatusOf(
+      db, sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr),
+      "journal_mode"));
+  const bool wal = sqlite3_step(stmt) == SQLITE_ROW &&
+                   absl::string_view(reinterpret_cast<const char*>(
+                       sqlite3_column_text(stmt, 0))) == "wal";
+  sqlite3_finalize(stmt);
+  if (!wal) {
+    return absl::InternalError(absl::StrCat("cannot put ", path, " in WAL mode"));
+  }
+  return absl::OkStatus();
+}
+
+// Sleep before running a transaction again after a conflict: 1, 2, 4, ...
+// milliseconds with jitter, so that retrying writers spread out.
+absl::Duration RetryBackoff(int attempt) {
+  const absl::Duration base = absl::Milliseconds(1 << std::min(attempt, 6));
+  return base + base * (absl::ToUnixNanos(absl::Now()) % 1000) / 1000;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     const std::string& path, Options options) {
-  auto database = std::unique_ptr<SqliteDatabase>(new SqliteDatabase());
-  const int count = std::max(options.connections, 1);
-  for (int i = 0; i < count; ++i) {
-    sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(
-        path.c_str(), &db,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (db != nullptr) database->all_.push_back(db);
-    RETURN_IF_ERROR(StatusOf(db, rc, absl::StrCat("open ", path)));
-    sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(
-        db, static_cast<int>(absl::ToInt64Milliseconds(options.busy_timeout)));
-    if (i == 0) {
-      sqlite3_stmt* stmt = nullptr;
-      RETURN_IF_ERROR(StatusOf(
-          db, sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr),
-          "journal_mode"));
-      const bool wal = sqlite3_step(stmt) == SQLITE_ROW &&
-                       absl::string_view(reinterpret_cast<const char*>(
-                           sqlite3_column_text(stmt, 0))) == "wal";
-      sqlite3_finalize(stmt);
-      if (!wal) {
-        return absl::InternalError(absl::StrCat("cannot put ", path, " in WAL mode"));
-      }
-    }
-    RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=FULL"));
-    RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON"));
+  auto database = std::unique_ptr<SqliteDatabase>(new SqliteDatabase(options));
+  const int readers = std::max(options.readers, 1);
+  for (int i = 0; i <= readers; ++i) {
+    auto connection = std::make_unique<Connection>();
+    const bool reader = i > 0;
+    ASSIGN_OR_RETURN(connection->db,
+                     OpenConnection(path, reader, &connection->wait_until));
+    if (!reader) RETURN_IF_ERROR(EnableWal(connection->db, path));
+    database->all_.push_back(std::move(connection));
   }
+  database->writer_ = database->all_[0].get();
   absl::MutexLock lock(&database->mu_);
-  database->idle_ = database->all_;
+  for (int i = 1; i <= readers; ++i) {
+    database->idle_readers_.push_back(database->all_[i].get());
+  }
   return database;
 }
 
 SqliteDatabase::~SqliteDatabase() {
-  for (sqlite3* db : all_) sqlite3_close_v2(db);
+  for (const auto& connection : all_) sqlite3_close_v2(connection->db);
 }
 
-bool SqliteDatabase::CanAcquireReader() const { return !idle_.empty(); }
+bool SqliteDatabase::ReaderIdle() const { return !idle_readers_.empty(); }
 
-bool SqliteDatabase::CanAcquireWriter() const {
-  return !idle_.empty() && !writer_active_;
-}
+bool SqliteDatabase::WriterIdle() const { return !writer_busy_; }
 
-sqlite3* SqliteDatabase::Acquire(Access access, absl::Time deadline) {
+SqliteDatabase::Connection* SqliteDatabase::Acquire(Access access,
+                                                    absl::Time deadline) {
   absl::MutexLock lock(&mu_);
-  const bool writer = access == Access::kReadWrite;
-  const absl::Condition ready =
-      writer ? absl::Condition(this, &SqliteDatabase::CanAcquireWriter)
-             : absl::Condition(this, &SqliteDatabase::CanAcquireReader);
-  if (!mu_.AwaitWithDeadline(ready, deadline)) return nullptr;
-  sqlite3* db = idle_.back();
-  idle_.pop_back();
-  if (writer) writer_active_ = true;
-  return db;
+  if (access == Access::kReadWrite) {
+    if (!mu_.AwaitWithDeadline(absl::Condition(this, &SqliteDatabase::WriterIdle),
+                               deadline)) {
+      return nullptr;
+    }
+    writer_busy_ = true;
+    return writer_;
+  }
+  if (!mu_.AwaitWithDeadline(absl::Condition(this, &SqliteDatabase::ReaderIdle),
+                             deadline)) {
+    return nullptr;
+  }
+  Connection* connection = idle_readers_.back();
+  idle_readers_.pop_back();
+  return connection;
 }
 
-void SqliteDatabase::Release(Access access, sqlite3* connection) {
+void SqliteDatabase::Release(Access access, Connection* connection) {
   absl::MutexLock lock(&mu_);
-  idle_.push_back(connection);
-  if (access == Access::kReadWrite) writer_active_ = false;
+  if (access == Access::kReadWrite) {
+    writer_busy_ = false;
+  } else {
+    idle_readers_.push_back(connection);
+  }
 }
 
 absl::Status SqliteDatabase::RunInTransaction(
     Access access, absl::Time deadline,
     absl::FunctionRef<absl::Status(Transaction&)> fn) {
-  absl::Status status;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    sqlite3* db = Acquire(access, deadline);
-    if (db == nullptr) {
-      return absl::DeadlineExceededError(
-          "the deadline passed while waiting for the database");
-    }
-    status = RunOnce(db, access, fn);
-    Release(access, db);
+    if (attempt > 0) absl::SleepFor(RetryBackoff(attempt));
+    if (absl::Now() >= deadline) break;
+    Connection* connection = Acquire(access, deadline);
+    if (connection == nullptr) break;
+    connection->wait_until = std::min(deadline, absl::Now() + options_.busy_timeout);
+    const absl::Status status = RunOnce(*connection, access, fn);
+    Release(access, connection);
     if (!IsTransientConflict(status)) return status;
   }
-  return status;
+  if (absl::Now() >= deadline) {
+    return absl::DeadlineExceededError(
+        "the deadline passed while waiting for the database");
+  }
+  return absl::UnavailableError("the database stayed busy; retry with backoff");
 }
 
 absl::Status SqliteDatabase::RunOnce(
-    sqlite3* db, Access access,
+    Connection& connection, Access access,
     absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  sqlite3* db = connection.db;
   RETURN_IF_ERROR(
       Exec(db, access == Access::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
   SqliteTransaction transaction(db);

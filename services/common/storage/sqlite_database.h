@@ -15,19 +15,21 @@ struct sqlite3;
 
 namespace ismap::liu::storage {
 
-// A pool of connections to one SQLite database file.
+// Connections to one SQLite database file: one writer and a pool of readers.
 //
 // Every connection runs with journal_mode=WAL, synchronous=FULL (a commit is
-// on disk before RunInTransaction returns), foreign_keys=ON and a busy
-// timeout. Read-only transactions run concurrently on their own connections;
-// read-write transactions (BEGIN IMMEDIATE) take turns, so they are
-// serialisable. Thread-safe.
+// on disk before RunInTransaction returns) and foreign_keys=ON. Read-write
+// transactions (BEGIN IMMEDIATE on the writer) take turns, so they are
+// serialisable; read-only transactions run concurrently on reader
+// connections, which are query_only, so they cannot write. Waiting for a lock
+// held by another process respects the transaction's deadline. Thread-safe.
 class SqliteDatabase final : public Database {
  public:
   struct Options {
-    // Connections in the pool: the most transactions in flight at once.
-    int connections = 4;
-    // How long SQLite waits for a lock held by another process.
+    // Reader connections: the most read-only transactions in flight at once.
+    int readers = 4;
+    // Longest wait for a lock held by another process, when the transaction's
+    // own deadline is later.
     absl::Duration busy_timeout = absl::Seconds(5);
   };
 
@@ -47,21 +49,31 @@ class SqliteDatabase final : public Database {
   absl::string_view backend() const override { return "sqlite"; }
 
  private:
-  SqliteDatabase() = default;
+  // One open connection and the deadline its busy handler honours.
+  struct Connection {
+    sqlite3* db = nullptr;
+    // Until when the busy handler waits for another process's lock; set
+    // before every transaction.
+    absl::Time wait_until = absl::InfinitePast();
+  };
 
-  // Takes an idle connection (for kReadWrite, also the writer's turn), or
-  // returns nullptr if `deadline` passes first.
-  sqlite3* Acquire(Access access, absl::Time deadline);
-  void Release(Access access, sqlite3* connection);
-  bool CanAcquireReader() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool CanAcquireWriter() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status RunOnce(sqlite3* connection, Access access,
+  explicit SqliteDatabase(Options options) : options_(options) {}
+
+  // Takes the writer (kReadWrite) or an idle reader, or returns nullptr if
+  // `deadline` passes first.
+  Connection* Acquire(Access access, absl::Time deadline);
+  void Release(Access access, Connection* connection);
+  bool ReaderIdle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool WriterIdle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RunOnce(Connection& connection, Access access,
                        absl::FunctionRef<absl::Status(Transaction&)> fn);
 
-  std::vector<sqlite3*> all_;  // Every connection; fixed after Open().
+  const Options options_;
+  std::vector<std::unique_ptr<Connection>> all_;  // Fixed after Open().
+  Connection* writer_ = nullptr;                   // One of all_.
   absl::Mutex mu_;
-  std::vector<sqlite3*> idle_ ABSL_GUARDED_BY(mu_);
-  bool writer_active_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<Connection*> idle_readers_ ABSL_GUARDED_BY(mu_);
+  bool writer_busy_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ismap::liu::storage
