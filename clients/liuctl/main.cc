@@ -6,9 +6,12 @@
 //   liuctl health [--server=127.0.0.1:50051]
 //       Lists the services the server offers (by reflection) and the health
 //       of the server and of each service.
+//   liuctl audit verify [--server=...] [--token=... | $LIU_TOKEN]
+//       Verifies the server's hash-chained audit trail (IPA).
 //
 // Exit codes: 0 success; 2 usage error; 3 the key cannot be read; 4 the
-// server is unreachable or something is not SERVING.
+// server is unreachable or something is not SERVING; 5 the audit trail is
+// broken; 6 the server refused the call.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -21,6 +24,7 @@
 #include "clients/liuctl/server_probe.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "ismap/liu/v1/audit_trail.grpc.pb.h"
 #include "services/common/caller.h"
 #include "services/common/identity/dev_signing_key.h"
 
@@ -32,12 +36,16 @@ ABSL_FLAG(std::string, organisation, "",
 ABSL_FLAG(std::string, subject, "dev", "the person or workload, e.g. alice");
 ABSL_FLAG(absl::Duration, ttl, absl::Hours(12), "how long the token is valid");
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "the server's host:port");
+ABSL_FLAG(std::string, token, "",
+          "bearer token for the call (default: the LIU_TOKEN environment variable)");
 
 namespace {
 
 constexpr int kUsageError = 2;
 constexpr int kKeyError = 3;
 constexpr int kNotServing = 4;
+constexpr int kAuditTrailBroken = 5;
+constexpr int kRefused = 6;
 
 constexpr char kUsage[] =
     "liuctl <command> [flags]\n\n"
@@ -46,9 +54,12 @@ constexpr char kUsage[] =
     "              --role=csp|ministry|ipa --organisation=ID [--subject=ID]\n"
     "              [--key_file=.liu-data/dev-signing-key.pem] [--ttl=12h]\n"
     "  health      list the services of a server and the health of each\n"
-    "              [--server=127.0.0.1:50051]\n\n"
+    "              [--server=127.0.0.1:50051]\n"
+    "  audit verify  verify the server's hash-chained audit trail (IPA)\n"
+    "              [--server=...] [--token=... or $LIU_TOKEN]\n\n"
     "Exit codes: 0 success, 2 usage error, 3 the key cannot be read,\n"
-    "4 the server is unreachable or something is not SERVING.";
+    "4 the server is unreachable or something is not SERVING,\n"
+    "5 the audit trail is broken, 6 the server refused the call.";
 
 int DevToken() {
   absl::StatusOr<ismap::liu::Role> role =
@@ -110,14 +121,62 @@ int Health() {
   return all_serving ? EXIT_SUCCESS : kNotServing;
 }
 
+std::string Token() {
+  std::string token = absl::GetFlag(FLAGS_token);
+  if (token.empty()) {
+    const char* from_environment = std::getenv("LIU_TOKEN");
+    if (from_environment != nullptr) token = from_environment;
+  }
+  return token;
+}
+
+int VerifyAuditTrail() {
+  const std::string token = Token();
+  if (token.empty()) {
+    std::cerr << "liuctl audit verify: no token; pass --token=... or set LIU_TOKEN "
+                 "(for a local run: liuctl dev-token --role=ipa --organisation=ipa)\n";
+    return kUsageError;
+  }
+  auto stub = ismap::liu::v1::AuditTrailService::NewStub(grpc::CreateChannel(
+      absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  context.AddMetadata("authorization", "Bearer " + token);
+  ismap::liu::v1::AuditTrailVerification result;
+  const grpc::Status status =
+      stub->VerifyAuditTrail(&context, ismap::liu::v1::VerifyAuditTrailRequest(), &result);
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    std::cerr << "liuctl audit verify: cannot reach " << absl::GetFlag(FLAGS_server)
+              << ": " << status.error_message() << "\n";
+    return kNotServing;
+  }
+  if (!status.ok()) {
+    std::cerr << "liuctl audit verify: refused: " << status.error_message()
+              << " (verifying the audit trail needs an IPA token)\n";
+    return kRefused;
+  }
+  if (result.intact()) {
+    std::cout << "intact: " << result.events_checked() << " events verified\n";
+    return EXIT_SUCCESS;
+  }
+  std::cout << "BROKEN at event " << result.first_broken_sequence() << ": "
+            << result.reason() << " (" << result.events_checked()
+            << " events before it verified)\n";
+  return kAuditTrailBroken;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  const std::string command = args.size() == 2 ? args[1] : "";
+  std::string command;
+  for (size_t i = 1; i < args.size(); ++i) {
+    command += (i > 1 ? " " : "") + std::string(args[i]);
+  }
   if (command == "dev-token") return DevToken();
   if (command == "health") return Health();
+  if (command == "audit verify") return VerifyAuditTrail();
   std::cerr << kUsage << "\n";
   return kUsageError;
 }

@@ -3,6 +3,8 @@
 #ifndef ISMAP_LIU_TESTS_HARNESS_SLOW_SERVICE_H_
 #define ISMAP_LIU_TESTS_HARNESS_SLOW_SERVICE_H_
 
+#include <atomic>
+
 #include "services/common/unary_call.h"
 #include "testing.grpc.pb.h"
 
@@ -20,8 +22,12 @@ class SlowServiceImpl final : public SlowService::CallbackService {
                                   const SleepRequest* request,
                                   SleepResponse* response) override;
 
+  // How many calls have reached the handler.
+  int handled() const { return handled_.load(); }
+
  private:
   const UnaryCallRunner* const runner_;
+  std::atomic<int> handled_{0};
 };
 
 }  // namespace ismap::liu::testing

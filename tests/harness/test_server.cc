@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
 #include "grpcpp/security/credentials.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
@@ -62,7 +63,13 @@ std::string TestServer::Token(Role role, const std::string& organisation,
       key.ok() ? MintDevToken(*key, Caller{role, organisation, subject}, absl::Now(),
                               absl::Hours(1))
                : key.status();
-  return token.ok() ? *token : std::string();
+  if (!token.ok()) {
+    // A test that expects a refusal must not pass because no token was sent.
+    ADD_FAILURE() << "cannot mint a token for " << organisation << ": "
+                  << token.status();
+    return "unmintable-token";
+  }
+  return *token;
 }
 
 std::unique_ptr<grpc::ClientContext> TestServer::Context(const std::string& token) {

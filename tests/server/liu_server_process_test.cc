@@ -1,14 +1,17 @@
 // The liu-server binary as a process: it serves until SIGTERM and exits
 // cleanly, and a bad rules file stops it at start-up naming file and line.
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <regex>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "clients/liuctl/server_probe.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
+#include "ismap/liu/v1/audit_trail.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/server/liu_server.h"
 #include "tests/harness/subprocess.h"
@@ -88,6 +91,77 @@ TEST(LiuServerProcessTest, LiuctlMintsTokensWithTheServersKey) {
                               dir.Join("refused.txt"));
   EXPECT_EQ(refused.Wait(absl::Seconds(10)), 2);
   EXPECT_THAT(refused.Output(), HasSubstr("--role=csp|ministry|ipa"));
+}
+
+// Runs `liuctl audit verify` against `port` with `token`; returns its exit
+// code and output.
+std::pair<int, std::string> LiuctlAuditVerify(const testing::TempDir& dir, int port,
+                                              const std::string& token) {
+  testing::Subprocess liuctl(
+      {LIU_LIUCTL_BINARY, "audit", "verify", absl::StrCat("--server=127.0.0.1:", port),
+       "--token=" + token},
+      dir.Join("verify.txt"));
+  const std::optional<int> code = liuctl.Wait(absl::Seconds(30));
+  return {code.value_or(-1), liuctl.Output()};
+}
+
+TEST(LiuServerProcessTest, TheAuditTrailRecordsRuleLoadsAndTamperingIsNamed) {
+  testing::TempDir rules;
+  testing::CopySourceRules(rules);
+  testing::TempDir dir;
+  const std::string data_dir = dir.Join("data");
+  auto server = testing::TestServer::Start({rules.path(), data_dir});
+  ASSERT_TRUE(server.ok()) << server.status();
+  // A second rule set: a second event.
+  (*server)->Stop();
+  rules.WriteFile("review_policy.textproto",
+                  "# proto-message: ismap.liu.v1.ReviewPolicy\n"
+                  "processing_period_days: 45\nrequired_distinct_ministries: 2\n");
+  server = testing::TestServer::Start({rules.path(), data_dir});
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  auto stub = (*server)->Stub<v1::AuditTrailService>();
+  const std::string ipa = (*server)->Token(Role::kIpa, "ipa");
+  v1::ListAuditEventsResponse events;
+  ASSERT_TRUE(stub->ListAuditEvents(testing::TestServer::Context(ipa).get(),
+                                    v1::ListAuditEventsRequest(), &events)
+                  .ok());
+  ASSERT_EQ(events.audit_events_size(), 2);
+  EXPECT_EQ(events.audit_events(0).action(), "LoadRuleSet");
+  EXPECT_EQ(events.audit_events(0).actor(), "system");
+  EXPECT_EQ(events.audit_events(1).resource(),
+            "ruleSets/" + (*server)->server().rules().version());
+
+  auto [code, output] = LiuctlAuditVerify(dir, (*server)->port(), ipa);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("intact: 2 events verified"));
+  std::tie(code, output) =
+      LiuctlAuditVerify(dir, (*server)->port(), (*server)->Token(Role::kMinistry, "mlit"));
+  EXPECT_EQ(code, 6) << output;
+
+  // Someone edits the first event in the file while the server is down.
+  (*server)->Stop();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data_dir + "/liu.sqlite3").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_events SET actor = 'ipa:ipa/mallory' "
+                             "WHERE sequence = 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  server = testing::TestServer::Start({rules.path(), data_dir});
+  ASSERT_TRUE(server.ok()) << server.status();
+  stub = (*server)->Stub<v1::AuditTrailService>();
+  v1::AuditTrailVerification verification;
+  ASSERT_TRUE(stub->VerifyAuditTrail(
+                      testing::TestServer::Context((*server)->Token(Role::kIpa, "ipa")).get(),
+                      v1::VerifyAuditTrailRequest(), &verification)
+                  .ok());
+  EXPECT_FALSE(verification.intact());
+  EXPECT_EQ(verification.first_broken_sequence(), 1);
+  std::tie(code, output) =
+      LiuctlAuditVerify(dir, (*server)->port(), (*server)->Token(Role::kIpa, "ipa"));
+  EXPECT_EQ(code, 5) << output;
+  EXPECT_THAT(output, HasSubstr("BROKEN at event 1: event 1 was altered"));
 }
 
 }  // namespace

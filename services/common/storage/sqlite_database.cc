@@ -312,12 +312,15 @@ void SqliteDatabase::Release(Access access, Connection* connection) {
 absl::Status SqliteDatabase::RunInTransaction(
     Access access, absl::Time deadline,
     absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  // Lock waits (in SQLite's busy handler) and retries together take no longer
+  // than the busy timeout, nor past the deadline.
+  const absl::Time wait_until = std::min(deadline, absl::Now() + options_.busy_timeout);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0) absl::SleepFor(RetryBackoff(attempt));
-    if (absl::Now() >= deadline) break;
+    if (absl::Now() >= wait_until) break;
     Connection* connection = Acquire(access, deadline);
     if (connection == nullptr) break;
-    connection->wait_until = std::min(deadline, absl::Now() + options_.busy_timeout);
+    connection->wait_until = wait_until;
     const absl::Status status = RunOnce(*connection, access, fn);
     Release(access, connection);
     if (!IsTransientConflict(status)) return status;

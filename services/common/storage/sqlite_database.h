@@ -28,8 +28,8 @@ class SqliteDatabase final : public Database {
   struct Options {
     // Reader connections: the most read-only transactions in flight at once.
     int readers = 4;
-    // Longest wait for a lock held by another process, when the transaction's
-    // own deadline is later.
+    // Longest wait, over all retries, for a lock held by another process,
+    // when the transaction's own deadline is later.
     absl::Duration busy_timeout = absl::Seconds(5);
   };
 
