@@ -13,6 +13,9 @@
 // server is unreachable or something is not SERVING; 5 the audit trail is
 // broken; 6 the server refused the call.
 #include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -36,6 +39,10 @@ ABSL_FLAG(std::string, organisation, "",
 ABSL_FLAG(std::string, subject, "dev", "the person or workload, e.g. alice");
 ABSL_FLAG(absl::Duration, ttl, absl::Hours(12), "how long the token is valid");
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "the server's host:port");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA to verify the server with (TLS); without it, plaintext");
+ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate, for mutual TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM client private key, for mutual TLS");
 ABSL_FLAG(std::string, token, "",
           "bearer token for the call (default: the LIU_TOKEN environment variable)");
 
@@ -55,6 +62,8 @@ constexpr char kUsage[] =
     "              [--key_file=.liu-data/dev-signing-key.pem] [--ttl=12h]\n"
     "  health      list the services of a server and the health of each\n"
     "              [--server=127.0.0.1:50051]\n"
+    "  (calls to a server take --tls_ca=ca.pem for TLS, and --tls_cert/--tls_key\n"
+    "   for mutual TLS; without --tls_ca they are plaintext)\n"
     "  audit verify  verify the server's hash-chained audit trail (IPA)\n"
     "              [--server=...] [--token=... or $LIU_TOKEN]\n\n"
     "Exit codes: 0 success, 2 usage error, 3 the key cannot be read,\n"
@@ -89,10 +98,33 @@ int DevToken() {
   return EXIT_SUCCESS;
 }
 
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// A channel to --server: TLS when --tls_ca is given (mutual with
+// --tls_cert/--tls_key), plaintext otherwise.
+std::shared_ptr<grpc::Channel> ServerChannel() {
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  if (ca.empty()) {
+    return grpc::CreateChannel(absl::GetFlag(FLAGS_server),
+                               grpc::InsecureChannelCredentials());
+  }
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ReadFileOrEmpty(ca);
+  if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
+    options.pem_cert_chain = ReadFileOrEmpty(absl::GetFlag(FLAGS_tls_cert));
+    options.pem_private_key = ReadFileOrEmpty(absl::GetFlag(FLAGS_tls_key));
+  }
+  return grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::SslCredentials(options));
+}
+
 int Health() {
   const std::string address = absl::GetFlag(FLAGS_server);
-  const auto channel =
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  const auto channel = ServerChannel();
   const absl::Duration timeout = absl::Seconds(5);
   absl::StatusOr<std::vector<std::string>> services =
       ismap::liu::ListServicesByReflection(channel, timeout);
@@ -137,8 +169,7 @@ int VerifyAuditTrail() {
                  "(for a local run: liuctl dev-token --role=ipa --organisation=ipa)\n";
     return kUsageError;
   }
-  auto stub = ismap::liu::v1::AuditTrailService::NewStub(grpc::CreateChannel(
-      absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials()));
+  auto stub = ismap::liu::v1::AuditTrailService::NewStub(ServerChannel());
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
   context.AddMetadata("authorization", "Bearer " + token);

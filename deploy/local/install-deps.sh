@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libabsl-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libssl-dev nlohmann-json3-dev
+  libsqlite3-dev libssl-dev nlohmann-json3-dev openssl
 )
 
 missing=()

@@ -9,5 +9,5 @@ cd "$(dirname "$0")/../.."
 deploy/local/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target liu-server liuctl
-exec build/release/bin/liu-server --listen=127.0.0.1:50051 --data_dir=.liu-data \
+exec build/release/bin/liu-server --listen=127.0.0.1:50051 --plaintext --data_dir=.liu-data \
   --rules_dir=rules "$@"

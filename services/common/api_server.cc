@@ -4,11 +4,15 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/common/status_macros.h"
 
 namespace ismap::liu {
 
@@ -27,20 +31,62 @@ bool IsLoopbackAddress(absl::string_view address) {
          (ntohl(ipv4.s_addr) >> 24) == 127;
 }
 
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  if (!in || content.str().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
+  }
+  return content.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    const ApiServerOptions& options) {
+  if (options.plaintext) {
+    if (options.tls.has_value()) {
+      return absl::InvalidArgumentError("choose TLS or plaintext, not both");
+    }
+    if (!IsLoopbackAddress(options.listen_address)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to serve plaintext on non-loopback address ",
+          options.listen_address, "; configure TLS or listen on 127.0.0.1"));
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (!options.tls.has_value()) {
+    return absl::InvalidArgumentError(
+        "no transport security: configure TLS (certificate and key), or ask for "
+        "plaintext on a loopback address");
+  }
+  const TlsFiles& files = *options.tls;
+  ASSIGN_OR_RETURN(const std::string chain, ReadPem(files.certificate_chain_file));
+  ASSIGN_OR_RETURN(const std::string key, ReadPem(files.private_key_file));
+  grpc::SslServerCredentialsOptions ssl(
+      files.client_ca_file.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!files.client_ca_file.empty()) {
+    ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(files.client_ca_file));
+  }
+  ssl.pem_key_cert_pairs.push_back({key, chain});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
     const ApiServerOptions& options, std::vector<HostedService> services) {
-  if (!IsLoopbackAddress(options.listen_address)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "refusing to serve plaintext on non-loopback address ",
-        options.listen_address, "; listen on 127.0.0.1"));
-  }
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   ServerCredentialsFor(options));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen_address, credentials, &port);
   // Without this, gRPC sets SO_REUSEPORT and a second server on the same port
   // would silently take half the connections.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

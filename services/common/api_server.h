@@ -6,6 +6,7 @@
 #define ISMAP_LIU_SERVICES_COMMON_API_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,23 @@
 
 namespace ismap::liu {
 
+// Transport security of a server: TLS, or mutual TLS when a client CA is
+// given. Files are PEM.
+struct TlsFiles {
+  std::string certificate_chain_file;
+  std::string private_key_file;
+  // When set, every client must present a certificate this CA signed.
+  std::string client_ca_file;
+};
+
 struct ApiServerOptions {
   // host:port to listen on; port 0 picks a free port (see ApiServer::port).
-  // Plaintext is served only on a loopback host (127.0.0.0/8, [::1],
-  // localhost).
   std::string listen_address = "127.0.0.1:50051";
+  // TLS (or mutual TLS); when absent, `plaintext` must be asked for.
+  std::optional<TlsFiles> tls;
+  // Serve without TLS: allowed only on a loopback address (127.0.0.0/8,
+  // [::1], localhost) and only when set.
+  bool plaintext = false;
   // Largest request or response message, in bytes.
   int max_message_bytes = 4 * 1024 * 1024;
   // How long Shutdown() waits for in-flight calls before cancelling them.
@@ -39,8 +52,9 @@ struct HostedService {
 class ApiServer {
  public:
   // Starts serving `services`, each reported SERVING, as is "". INVALID_ARGUMENT
-  // for a non-loopback plaintext address; UNAVAILABLE if the address cannot
-  // be bound.
+  // for neither TLS nor plaintext, both, or plaintext on a non-loopback
+  // address; FAILED_PRECONDITION if a TLS file cannot be read; UNAVAILABLE if
+  // the address cannot be bound (also when another server holds the port).
   static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
       const ApiServerOptions& options, std::vector<HostedService> services);
 

@@ -13,8 +13,13 @@
 #include "services/common/shutdown_signal.h"
 #include "services/server/liu_server.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "host:port to serve on (plaintext is allowed on loopback only)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "host:port to serve on");
+ABSL_FLAG(bool, plaintext, false,
+          "serve without TLS (allowed on a loopback --listen address only)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain of this server");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of this server");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA that signs client certificates: requires mutual TLS");
 ABSL_FLAG(std::string, data_dir, ".liu-data",
           "directory of the SQLite database and the development token key");
 ABSL_FLAG(std::string, rules_dir, "rules", "directory of the rules files");
@@ -69,6 +74,12 @@ int main(int argc, char** argv) {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.rules_dir = absl::GetFlag(FLAGS_rules_dir);
   options.api.listen_address = absl::GetFlag(FLAGS_listen);
+  options.api.plaintext = absl::GetFlag(FLAGS_plaintext);
+  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
+    options.api.tls = ismap::liu::TlsFiles{absl::GetFlag(FLAGS_tls_cert),
+                                           absl::GetFlag(FLAGS_tls_key),
+                                           absl::GetFlag(FLAGS_tls_client_ca)};
+  }
   options.api.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.api.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);

@@ -50,6 +50,7 @@ class SlowServer {
         service_(&runner_) {
     ApiServerOptions options;
     options.listen_address = "127.0.0.1:0";
+    options.plaintext = true;
     server_ = *ApiServer::Start(options, {{&service_, SlowService::service_full_name()}});
     port_ = server_->port();
     stub_ = SlowService::NewStub(grpc::CreateChannel(
@@ -150,6 +151,7 @@ TEST(ApiServerTest, ASecondServerCannotTakeAPortInUse) {
   SlowServiceImpl service(&runner);
   ApiServerOptions options;
   options.listen_address = absl::StrCat("127.0.0.1:", first.port());
+  options.plaintext = true;
   const auto second =
       ApiServer::Start(options, {{&service, SlowService::service_full_name()}});
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);

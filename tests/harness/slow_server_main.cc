@@ -28,6 +28,7 @@ int Run(const std::string& data_dir) {
   SlowServiceImpl service(&runner);
   ApiServerOptions options;
   options.listen_address = "127.0.0.1:0";
+  options.plaintext = true;
   options.shutdown_grace = absl::Seconds(20);
   absl::StatusOr<std::unique_ptr<ApiServer>> server =
       ApiServer::Start(options, {{&service, SlowService::service_full_name()}});

@@ -38,6 +38,7 @@ absl::Status TestServer::StartServer() {
   options.data_dir = data_dir_;
   options.rules_dir = options_.rules_dir;
   options.api.listen_address = "127.0.0.1:0";
+  options.api.plaintext = true;
   options.api.shutdown_grace = absl::Seconds(5);
   options.worker_threads = 4;
   ASSIGN_OR_RETURN(server_, LiuServer::Start(options));

@@ -26,7 +26,7 @@ using ::testing::HasSubstr;
 TEST(LiuServerProcessTest, ServesEveryServiceAndStopsCleanlyOnSigterm) {
   testing::TempDir dir;
   testing::Subprocess server(
-      {LIU_SERVER_BINARY, "--listen=127.0.0.1:0", "--data_dir=" + dir.Join("data"),
+      {LIU_SERVER_BINARY, "--listen=127.0.0.1:0", "--plaintext", "--data_dir=" + dir.Join("data"),
        "--rules_dir=" + testing::SourceRulesDir()},
       dir.Join("server.log"));
   ASSERT_TRUE(testing::WaitForOutput(server, "Ctrl-C to stop", absl::Seconds(30)))
@@ -61,7 +61,7 @@ TEST(LiuServerProcessTest, ABadRulesFileRefusesStartupNamingFileAndLine) {
                   "required_distinct_ministries: two\n");
   testing::TempDir dir;
   testing::Subprocess server(
-      {LIU_SERVER_BINARY, "--listen=127.0.0.1:0", "--data_dir=" + dir.Join("data"),
+      {LIU_SERVER_BINARY, "--listen=127.0.0.1:0", "--plaintext", "--data_dir=" + dir.Join("data"),
        "--rules_dir=" + rules.path()},
       dir.Join("server.log"));
   const std::optional<int> code = server.Wait(absl::Seconds(30));
