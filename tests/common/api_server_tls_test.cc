@@ -67,7 +67,7 @@ class TlsTest : public ::testing::Test {
 
   grpc::StatusCode Call(const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
     auto stub = SlowService::NewStub(grpc::CreateChannel(
-        absl::StrCat("localhost:", server_->port()), credentials));
+        absl::StrCat("127.0.0.1:", server_->port()), credentials));
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
     context.AddMetadata("authorization",
