@@ -118,6 +118,35 @@ TEST(LiuServerTest, ReflectionListsTheFourApiServices) {
   }
 }
 
+// Everything a start-up writes: the schema, the migration records, the rule
+// sets.
+absl::StatusOr<std::string> DumpDatabase(const std::string& data_dir) {
+  ASSIGN_OR_RETURN(auto database, storage::SqliteDatabase::Open(
+                                      data_dir + "/liu.sqlite3", {}));
+  std::string dump;
+  RETURN_IF_ERROR(database->RunInTransaction(
+      storage::Database::Access::kReadOnly, absl::InfiniteFuture(),
+      [&](storage::Transaction& tx) -> absl::Status {
+        for (const char* query :
+             {"SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM "
+              "sqlite_master ORDER BY type, name",
+              "SELECT component || '/' || version || ' ' || checksum || ' ' || "
+              "applied_at FROM schema_migrations ORDER BY component, version",
+              "SELECT version || ' ' || first_loaded_us FROM rule_sets ORDER BY version",
+              "SELECT version || ' ' || path || ' ' || sha256 FROM rule_set_files "
+              "ORDER BY version, path",
+              "SELECT sequence || ' ' || hash FROM audit_events ORDER BY sequence"}) {
+          ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(query, {}));
+          for (const storage::Row& row : rows) {
+            ASSIGN_OR_RETURN(std::string line, row.Text(0));
+            absl::StrAppend(&dump, line, "\n");
+          }
+        }
+        return absl::OkStatus();
+      }));
+  return dump;
+}
+
 // Tokens that must never get a call through, each made with the server's own
 // development key where a signature is involved.
 std::map<std::string, std::string> BadTokens(TestServer& server) {
@@ -178,6 +207,7 @@ TEST(LiuServerTest, EveryRpcRefusesCallsWithoutAValidToken) {
   auto server = StartOrDie();
   ASSERT_NE(server, nullptr);
   const std::map<std::string, std::string> tokens = BadTokens(*server);
+  const std::string before = *DumpDatabase(server->data_dir());
   int checked = 0;
   for (const std::string& service : LiuServer::ServiceNames()) {
     for (const auto* method : MethodsOf(service)) {
@@ -193,6 +223,7 @@ TEST(LiuServerTest, EveryRpcRefusesCallsWithoutAValidToken) {
   EXPECT_EQ(checked, static_cast<int>(
                          (*server->server().rules().Require<v1::AccessPolicy>())
                              ->methods_size()));
+  EXPECT_EQ(*DumpDatabase(server->data_dir()), before);  // Refusals change nothing.
 }
 
 TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
@@ -210,6 +241,7 @@ TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
       {Role::kCsp, server->Token(Role::kCsp, "example-saas")},
       {Role::kMinistry, server->Token(Role::kMinistry, "mlit")},
       {Role::kIpa, server->Token(Role::kIpa, "ipa")}};
+  const std::string before = *DumpDatabase(server->data_dir());
   int refused = 0;
   int calls = 0;
   for (const std::string& service : LiuServer::ServiceNames()) {
@@ -241,6 +273,7 @@ TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
     }
   }
   EXPECT_EQ(calls, 3 * static_cast<int>(policy.methods_size()));
+  EXPECT_EQ(*DumpDatabase(server->data_dir()), before);
   EXPECT_GT(refused, 0);
 }
 
@@ -302,34 +335,6 @@ TEST(LiuServerTest, RuleSetServiceReportsTheLoadedRules) {
   status = stub->ListRuleSets(TestServer::Context(token).get(), list_request, &list);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("page_size"));
-}
-
-// Everything a start-up writes: the schema, the migration records, the rule
-// sets.
-absl::StatusOr<std::string> DumpDatabase(const std::string& data_dir) {
-  ASSIGN_OR_RETURN(auto database, storage::SqliteDatabase::Open(
-                                      data_dir + "/liu.sqlite3", {}));
-  std::string dump;
-  RETURN_IF_ERROR(database->RunInTransaction(
-      storage::Database::Access::kReadOnly, absl::InfiniteFuture(),
-      [&](storage::Transaction& tx) -> absl::Status {
-        for (const char* query :
-             {"SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM "
-              "sqlite_master ORDER BY type, name",
-              "SELECT component || '/' || version || ' ' || checksum || ' ' || "
-              "applied_at FROM schema_migrations ORDER BY component, version",
-              "SELECT version || ' ' || first_loaded_us FROM rule_sets ORDER BY version",
-              "SELECT version || ' ' || path || ' ' || sha256 FROM rule_set_files "
-              "ORDER BY version, path"}) {
-          ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(query, {}));
-          for (const storage::Row& row : rows) {
-            ASSIGN_OR_RETURN(std::string line, row.Text(0));
-            absl::StrAppend(&dump, line, "\n");
-          }
-        }
-        return absl::OkStatus();
-      }));
-  return dump;
 }
 
 TEST(LiuServerTest, FirstStartBuildsTheSchemaAndASecondStartChangesNothing) {
