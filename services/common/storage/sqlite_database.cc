@@ -17,6 +17,9 @@ namespace ismap::liu::storage {
 namespace {
 
 constexpr int kMaxAttempts = 5;
+// Statements kept prepared per connection; stores use a fixed set of SQL
+// texts, so this bounds memory without evicting in practice.
+constexpr size_t kMaxCachedStatements = 256;
 
 // Maps an SQLite result code (extended codes are on) to a canonical status.
 absl::Status StatusOf(sqlite3* db, int rc, absl::string_view what) {
@@ -47,27 +50,49 @@ absl::Status Exec(sqlite3* db, const char* sql) {
 }
 
 // Owns a prepared statement.
+// A prepared statement in use by one call: taken from the connection's cache
+// (or prepared and cached), reset for its next use when done.
 class Statement {
  public:
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement() {
+    if (cached_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
 
   static absl::StatusOr<std::unique_ptr<Statement>> Prepare(
-      sqlite3* db, absl::string_view sql, absl::Span<const Value> params) {
+      internal::SqliteConnection& connection, absl::string_view sql,
+      absl::Span<const Value> params) {
+    sqlite3* db = connection.db;
     auto statement = std::unique_ptr<Statement>(new Statement(db));
-    const char* tail = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
-                                      &statement->stmt_, &tail);
-    RETURN_IF_ERROR(StatusOf(db, rc, "prepare"));
-    if (statement->stmt_ == nullptr) {
-      return absl::InternalError("empty SQL statement");
-    }
-    // One statement per call: text after it would be silently ignored.
-    const absl::string_view rest(tail, sql.data() + sql.size() - tail);
-    if (!absl::StripAsciiWhitespace(absl::StripSuffix(
-                                        absl::StripAsciiWhitespace(rest), ";"))
-             .empty()) {
-      return absl::InternalError(
-          absl::StrCat("more than one statement given to Execute/Query: ", sql));
+    const auto cached = connection.statements.find(sql);
+    if (cached != connection.statements.end()) {
+      statement->stmt_ = cached->second;
+      statement->cached_ = true;
+    } else {
+      const char* tail = nullptr;
+      const int rc =
+          sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &statement->stmt_, &tail);
+      RETURN_IF_ERROR(StatusOf(db, rc, "prepare"));
+      if (statement->stmt_ == nullptr) {
+        return absl::InternalError("empty SQL statement");
+      }
+      // One statement per call: text after it would be silently ignored.
+      const absl::string_view rest(tail, sql.data() + sql.size() - tail);
+      if (!absl::StripAsciiWhitespace(
+               absl::StripSuffix(absl::StripAsciiWhitespace(rest), ";"))
+               .empty()) {
+        return absl::InternalError(
+            absl::StrCat("more than one statement given to Execute/Query: ", sql));
+      }
+      if (connection.statements.size() < kMaxCachedStatements) {
+        connection.statements.emplace(std::string(sql), statement->stmt_);
+        statement->cached_ = true;
+      }
     }
     if (sqlite3_bind_parameter_count(statement->stmt_) !=
         static_cast<int>(params.size())) {
@@ -149,16 +174,18 @@ class Statement {
 
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool cached_ = false;  // Owned by the connection's cache, not by this.
 };
 
 class SqliteTransaction final : public Transaction {
  public:
-  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+  explicit SqliteTransaction(internal::SqliteConnection& connection)
+      : connection_(connection), db_(connection.db) {}
 
   absl::StatusOr<int64_t> Execute(absl::string_view sql,
                                   absl::Span<const Value> params) override {
     ASSIGN_OR_RETURN(std::unique_ptr<Statement> statement,
-                     Statement::Prepare(db_, sql, params));
+                     Statement::Prepare(connection_, sql, params));
     while (true) {
       ASSIGN_OR_RETURN(const bool row, statement->Step());
       if (!row) break;
@@ -169,7 +196,7 @@ class SqliteTransaction final : public Transaction {
   absl::StatusOr<std::vector<Row>> Query(
       absl::string_view sql, absl::Span<const Value> params) override {
     ASSIGN_OR_RETURN(std::unique_ptr<Statement> statement,
-                     Statement::Prepare(db_, sql, params));
+                     Statement::Prepare(connection_, sql, params));
     std::vector<Row> rows;
     while (true) {
       ASSIGN_OR_RETURN(const bool has_row, statement->Step());
@@ -185,6 +212,7 @@ class SqliteTransaction final : public Transaction {
   }
 
  private:
+  internal::SqliteConnection& connection_;
   sqlite3* db_;
 };
 
@@ -273,7 +301,12 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
 }
 
 SqliteDatabase::~SqliteDatabase() {
-  for (const auto& connection : all_) sqlite3_close_v2(connection->db);
+  for (const auto& connection : all_) {
+    for (const auto& [sql, statement] : connection->statements) {
+      sqlite3_finalize(statement);
+    }
+    sqlite3_close_v2(connection->db);
+  }
 }
 
 bool SqliteDatabase::ReaderIdle() const { return !idle_readers_.empty(); }
@@ -338,7 +371,7 @@ absl::Status SqliteDatabase::RunOnce(
   sqlite3* db = connection.db;
   RETURN_IF_ERROR(
       Exec(db, access == Access::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
-  SqliteTransaction transaction(db);
+  SqliteTransaction transaction(connection);
   absl::Status status = fn(transaction);
   if (status.ok()) status = Exec(db, "COMMIT");
   if (!status.ok() && !sqlite3_get_autocommit(db)) {

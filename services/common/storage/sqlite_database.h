@@ -2,6 +2,8 @@
 #ifndef ISMAP_LIU_SERVICES_COMMON_STORAGE_SQLITE_DATABASE_H_
 #define ISMAP_LIU_SERVICES_COMMON_STORAGE_SQLITE_DATABASE_H_
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,8 +14,24 @@
 #include "services/common/storage/database.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace ismap::liu::storage {
+
+namespace internal {
+
+// One open connection, its prepared statements, and the deadline its busy
+// handler honours. Used by one transaction at a time.
+struct SqliteConnection {
+  sqlite3* db = nullptr;
+  // Prepared statements by SQL text, reused across transactions.
+  std::map<std::string, sqlite3_stmt*, std::less<>> statements;
+  // Until when the busy handler waits for another process's lock; set before
+  // every transaction.
+  absl::Time wait_until = absl::InfinitePast();
+};
+
+}  // namespace internal
 
 // Connections to one SQLite database file: one writer and a pool of readers.
 //
@@ -49,13 +67,7 @@ class SqliteDatabase final : public Database {
   absl::string_view backend() const override { return "sqlite"; }
 
  private:
-  // One open connection and the deadline its busy handler honours.
-  struct Connection {
-    sqlite3* db = nullptr;
-    // Until when the busy handler waits for another process's lock; set
-    // before every transaction.
-    absl::Time wait_until = absl::InfinitePast();
-  };
+  using Connection = internal::SqliteConnection;
 
   explicit SqliteDatabase(Options options) : options_(options) {}
 
