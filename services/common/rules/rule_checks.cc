@@ -1,11 +1,15 @@
 // Semantic checks, one function per rules type.
 #include "services/common/rules/rule_checks.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "ismap/liu/v1/rules.pb.h"
@@ -84,6 +88,168 @@ void CheckAccessPolicy(const v1::AccessPolicy& policy,
   }
 }
 
+// True for a positive decimal number without leading zeros.
+bool IsIdNumber(absl::string_view part) {
+  if (part.empty() || part[0] == '0') return false;
+  for (const char c : part) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// The three numbers of a well-formed objective id ("9.4.2", "6.3.1.P"), or
+// nothing.
+std::vector<absl::string_view> ObjectiveIdNumbers(absl::string_view id) {
+  std::vector<absl::string_view> parts = absl::StrSplit(id, '.');
+  if (parts.size() == 4 && parts[3] == "P") parts.pop_back();
+  if (parts.size() != 3) return {};
+  for (const absl::string_view part : parts) {
+    if (!IsIdNumber(part)) return {};
+  }
+  return parts;
+}
+
+void CheckControlObjective(const v1::ControlObjective& objective,
+                           const std::string& field,
+                           FieldViolations& violations) {
+  if (objective.tier() == v1::CONTROL_TIER_UNSPECIFIED) {
+    violations.Add(field + ".tier", "must be set");
+  }
+  const std::vector<absl::string_view> numbers =
+      ObjectiveIdNumbers(objective.id());
+  if (numbers.empty()) {
+    violations.Add(field + ".id",
+                   absl::StrCat("\"", objective.id(),
+                                "\" is not an objective id (three numbers, "
+                                "then \".P\" if cloud-specific, e.g. \"9.4.2\" "
+                                "or \"6.3.1.P\")"));
+  } else {
+    if (objective.domain_id() != numbers[0]) {
+      violations.Add(field + ".domain_id",
+                     absl::StrCat("must be \"", numbers[0],
+                                  "\", the first number of the id"));
+    }
+    const std::string category = absl::StrCat(numbers[0], ".", numbers[1]);
+    if (objective.category_id() != category) {
+      violations.Add(field + ".category_id",
+                     absl::StrCat("must be \"", category,
+                                  "\", the first two numbers of the id"));
+    }
+    const bool p_suffix = absl::EndsWith(objective.id(), ".P");
+    if (objective.cloud_specific() != p_suffix) {
+      violations.Add(field + ".cloud_specific",
+                     absl::StrCat("must be ", p_suffix ? "true" : "false",
+                                  ": true exactly when the id ends in \".P\""));
+    }
+  }
+  if (objective.title().ja().empty() && objective.title().en().empty()) {
+    violations.Add(field + ".title", "must have Japanese or English text");
+  }
+  if (objective.tier() != v1::CONTROL_TIER_CONTROLS &&
+      !objective.critical_areas().empty()) {
+    violations.Add(field + ".critical_areas",
+                   "must be empty: governance and management objectives are "
+                   "audited every year and belong to no critical area");
+  }
+  std::set<int> areas;
+  for (int k = 0; k < objective.critical_areas_size(); ++k) {
+    const std::string area_field =
+        absl::StrCat(field, ".critical_areas[", k, "]");
+    if (objective.critical_areas(k) == v1::CRITICAL_AREA_UNSPECIFIED) {
+      violations.Add(area_field, "must be set");
+    } else if (!areas.insert(objective.critical_areas(k)).second) {
+      violations.Add(area_field, "is listed twice for this objective");
+    }
+  }
+}
+
+void CheckDetailedControl(const v1::DetailedControl& control,
+                          const std::string& field,
+                          const std::map<std::string, int>& objectives,
+                          FieldViolations& violations) {
+  const std::vector<absl::string_view> parts =
+      absl::StrSplit(control.id(), '.');
+  const bool numbers_ok = parts.size() == 5 && IsIdNumber(parts[0]) &&
+                          IsIdNumber(parts[1]) && IsIdNumber(parts[2]) &&
+                          IsIdNumber(parts[3]);
+  const absl::string_view suffix = numbers_ok ? parts[4] : "";
+  if (suffix != "B" && suffix != "PB") {
+    violations.Add(field + ".id",
+                   absl::StrCat("\"", control.id(),
+                                "\" is not a detailed control id (four "
+                                "numbers, then \".B\" or \".PB\", e.g. "
+                                "\"9.2.1.6.PB\")"));
+  }
+  if (control.suffix() == v1::DETAILED_CONTROL_SUFFIX_UNSPECIFIED) {
+    violations.Add(field + ".suffix", "must be set");
+  } else if (!suffix.empty() &&
+             (control.suffix() == v1::DETAILED_CONTROL_SUFFIX_B) !=
+                 (suffix == "B")) {
+    violations.Add(
+        field + ".suffix",
+        absl::StrCat("must match the id's suffix \".", suffix, "\""));
+  }
+  const auto objective = objectives.find(control.objective_id());
+  if (objective == objectives.end()) {
+    violations.Add(field + ".objective_id",
+                   absl::StrCat("\"", control.objective_id(),
+                                "\" is not an objective of the catalog"));
+  } else if (numbers_ok) {
+    const std::string expected =
+        absl::StrJoin(ObjectiveIdNumbers(control.objective_id()), ".");
+    const std::string prefix =
+        absl::StrCat(parts[0], ".", parts[1], ".", parts[2]);
+    if (prefix != expected) {
+      violations.Add(field + ".objective_id",
+                     absl::StrCat("\"", control.objective_id(),
+                                  "\" does not match the id, whose objective "
+                                  "numbers are \"",
+                                  prefix, "\""));
+    }
+  }
+}
+
+void CheckControlCatalog(const v1::ControlCatalog& catalog,
+                         FieldViolations& violations) {
+  std::map<std::string, int> objectives;  // Id -> first index.
+  std::set<int> tiers;
+  for (int i = 0; i < catalog.objectives_size(); ++i) {
+    const v1::ControlObjective& objective = catalog.objectives(i);
+    const std::string field = absl::StrCat("objectives[", i, "]");
+    CheckControlObjective(objective, field, violations);
+    tiers.insert(objective.tier());
+    const auto [first, inserted] = objectives.emplace(objective.id(), i);
+    if (!inserted) {
+      violations.Add(field + ".id", absl::StrCat("\"", objective.id(),
+                                                 "\" is the id of objectives[",
+                                                 first->second, "] too"));
+    }
+  }
+  for (const auto& [tier, name] :
+       {std::pair{v1::CONTROL_TIER_GOVERNANCE, "governance"},
+        std::pair{v1::CONTROL_TIER_MANAGEMENT, "management"},
+        std::pair{v1::CONTROL_TIER_CONTROLS, "controls"}}) {
+    if (tiers.count(tier) == 0) {
+      violations.Add(
+          "objectives",
+          absl::StrCat("has no ", name, " objective (at least one per tier)"));
+    }
+  }
+  std::map<std::string, int> controls;  // Id -> first index.
+  for (int j = 0; j < catalog.detailed_controls_size(); ++j) {
+    const v1::DetailedControl& control = catalog.detailed_controls(j);
+    const std::string field = absl::StrCat("detailed_controls[", j, "]");
+    CheckDetailedControl(control, field, objectives, violations);
+    const auto [first, inserted] = controls.emplace(control.id(), j);
+    if (!inserted) {
+      violations.Add(
+          field + ".id",
+          absl::StrCat("\"", control.id(), "\" is the id of detailed_controls[",
+                       first->second, "] too"));
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status CheckRules(const google::protobuf::Message& rules) {
@@ -94,6 +260,8 @@ absl::Status CheckRules(const google::protobuf::Message& rules) {
     CheckReviewPolicy(*r, violations);
   } else if (const auto* a = dynamic_cast<const v1::AccessPolicy*>(&rules)) {
     CheckAccessPolicy(*a, violations);
+  } else if (const auto* c = dynamic_cast<const v1::ControlCatalog*>(&rules)) {
+    CheckControlCatalog(*c, violations);
   }
   return violations.ToStatus();
 }
