@@ -29,6 +29,15 @@ absl::StatusOr<std::string> FromBuffer(const grpc::ByteBuffer& buffer) {
   return std::string(reinterpret_cast<const char*>(slice.begin()), slice.size());
 }
 
+// A message whose only field is the string `value` at `number`.
+std::string StringFieldMessage(int number, const std::string& value) {
+  UnknownFieldSet message;
+  message.AddLengthDelimited(number, value);
+  std::string bytes;
+  message.SerializeToString(&bytes);
+  return bytes;
+}
+
 // Waits for the completion queue's next event; false if the operation failed.
 bool Await(grpc::CompletionQueue& queue) {
   void* tag = nullptr;
@@ -55,10 +64,8 @@ const char* ServingStatusName(ServingStatus status) {
 absl::StatusOr<ServingStatus> CheckHealth(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
     absl::Duration timeout) {
-  UnknownFieldSet request;  // HealthCheckRequest { string service = 1; }
-  request.AddLengthDelimited(1, service);
-  std::string request_bytes;
-  request.SerializeToString(&request_bytes);
+  // HealthCheckRequest { string service = 1; }
+  const std::string request_bytes = StringFieldMessage(1, service);
 
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
@@ -92,10 +99,8 @@ absl::StatusOr<ServingStatus> CheckHealth(
 
 absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
     const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
-  UnknownFieldSet request;  // ServerReflectionRequest { string list_services = 7; }
-  request.AddLengthDelimited(7, "*");
-  std::string request_bytes;
-  request.SerializeToString(&request_bytes);
+  // ServerReflectionRequest { string list_services = 7; }
+  const std::string request_bytes = StringFieldMessage(7, "*");
 
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;

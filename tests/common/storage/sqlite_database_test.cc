@@ -20,6 +20,32 @@ namespace {
 
 const absl::Time kNoDeadline = absl::InfiniteFuture();
 
+// The single integer `sql` selects, read in its own read-only transaction.
+absl::StatusOr<int64_t> QueryInt(Database& database, const char* sql) {
+  int64_t value = 0;
+  RETURN_IF_ERROR(database.RunInTransaction(
+      Database::Access::kReadOnly, kNoDeadline, [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, {}));
+        ASSIGN_OR_RETURN(value, rows.at(0).Int(0));
+        return absl::OkStatus();
+      }));
+  return value;
+}
+
+// Adds one to the 'counter' row by reading it and writing it back: the
+// read-modify-write that loses updates unless writers are serialised.
+absl::Status IncrementCounter(Database& database) {
+  return database.RunInTransaction(
+      Database::Access::kReadWrite, absl::Now() + absl::Seconds(30),
+      [](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT n FROM items WHERE id = 'counter'", {}));
+        ASSIGN_OR_RETURN(const int64_t n, rows.at(0).Int(0));
+        return tx.Execute("UPDATE items SET n = $1 WHERE id = 'counter'", {n + 1})
+            .status();
+      });
+}
+
 class SqliteDatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -37,15 +63,7 @@ class SqliteDatabaseTest : public ::testing::Test {
   }
 
   absl::StatusOr<int64_t> CountItems() {
-    int64_t count = -1;
-    RETURN_IF_ERROR(database_->RunInTransaction(
-        Database::Access::kReadOnly, kNoDeadline, [&](Transaction& tx) -> absl::Status {
-          ASSIGN_OR_RETURN(std::vector<Row> rows,
-                           tx.Query("SELECT COUNT(*) FROM items", {}));
-          ASSIGN_OR_RETURN(count, rows.at(0).Int(0));
-          return absl::OkStatus();
-        }));
-    return count;
+    return QueryInt(*database_, "SELECT COUNT(*) FROM items");
   }
 
   testing::TempDir dir_;
@@ -143,31 +161,13 @@ TEST_F(SqliteDatabaseTest, ConcurrentReadModifyWritesLoseNoUpdate) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kIncrements; ++i) {
-        const absl::Status status = Write([](Transaction& tx) -> absl::Status {
-          ASSIGN_OR_RETURN(std::vector<Row> rows,
-                           tx.Query("SELECT n FROM items WHERE id = 'counter'", {}));
-          ASSIGN_OR_RETURN(const int64_t n, rows.at(0).Int(0));
-          return tx.Execute("UPDATE items SET n = $1 WHERE id = 'counter'", {n + 1})
-              .status();
-        });
-        if (!status.ok()) ++failures;
+        if (!IncrementCounter(*database_).ok()) ++failures;
       }
     });
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
-  int64_t n = 0;
-  ASSERT_TRUE(database_
-                  ->RunInTransaction(Database::Access::kReadOnly, kNoDeadline,
-                                     [&](Transaction& tx) -> absl::Status {
-                                       ASSIGN_OR_RETURN(
-                                           std::vector<Row> rows,
-                                           tx.Query("SELECT n FROM items", {}));
-                                       ASSIGN_OR_RETURN(n, rows.at(0).Int(0));
-                                       return absl::OkStatus();
-                                     })
-                  .ok());
-  EXPECT_EQ(n, kThreads * kIncrements);
+  EXPECT_EQ(*QueryInt(*database_, "SELECT n FROM items"), kThreads * kIncrements);
 }
 
 TEST_F(SqliteDatabaseTest, CommittedWritesAreSeenByANewProcessView) {
@@ -178,18 +178,7 @@ TEST_F(SqliteDatabaseTest, CommittedWritesAreSeenByANewProcessView) {
   // A second, independent open of the same file sees the commit without the
   // first handle closing (WAL content is in the file system, not in memory).
   auto other = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
-  int64_t count = 0;
-  ASSERT_TRUE(other
-                  ->RunInTransaction(Database::Access::kReadOnly, kNoDeadline,
-                                     [&](Transaction& tx) -> absl::Status {
-                                       ASSIGN_OR_RETURN(
-                                           std::vector<Row> rows,
-                                           tx.Query("SELECT COUNT(*) FROM items", {}));
-                                       ASSIGN_OR_RETURN(count, rows.at(0).Int(0));
-                                       return absl::OkStatus();
-                                     })
-                  .ok());
-  EXPECT_EQ(count, 1);
+  EXPECT_EQ(*QueryInt(*other, "SELECT COUNT(*) FROM items"), 1);
 }
 
 TEST_F(SqliteDatabaseTest, DeadlineWhileWaitingForTheWriterTurn) {
@@ -288,16 +277,7 @@ TEST_F(SqliteDatabaseTest, TwoProcessesIncrementingLoseNoUpdate) {
   auto increment = [](Database& database) {
     int failures = 0;
     for (int i = 0; i < kIncrements; ++i) {
-      const absl::Status status = database.RunInTransaction(
-          Database::Access::kReadWrite, absl::Now() + absl::Seconds(30),
-          [](Transaction& tx) -> absl::Status {
-            ASSIGN_OR_RETURN(std::vector<Row> rows,
-                             tx.Query("SELECT n FROM items WHERE id = 'counter'", {}));
-            ASSIGN_OR_RETURN(const int64_t n, rows.at(0).Int(0));
-            return tx.Execute("UPDATE items SET n = $1 WHERE id = 'counter'", {n + 1})
-                .status();
-          });
-      if (!status.ok()) ++failures;
+      if (!IncrementCounter(database).ok()) ++failures;
     }
     return failures;
   };
@@ -307,17 +287,7 @@ TEST_F(SqliteDatabaseTest, TwoProcessesIncrementingLoseNoUpdate) {
   std::thread b([&] { failures_b = increment(*other); });
   a.join();
   b.join();
-  int64_t n = 0;
-  ASSERT_TRUE(database_
-                  ->RunInTransaction(Database::Access::kReadOnly, kNoDeadline,
-                                     [&](Transaction& tx) -> absl::Status {
-                                       ASSIGN_OR_RETURN(
-                                           std::vector<Row> rows,
-                                           tx.Query("SELECT n FROM items", {}));
-                                       ASSIGN_OR_RETURN(n, rows.at(0).Int(0));
-                                       return absl::OkStatus();
-                                     })
-                  .ok());
+  const int64_t n = *QueryInt(*database_, "SELECT n FROM items");
   // Every increment either committed or was reported as failed: none lost.
   EXPECT_EQ(n, 2 * kIncrements - failures_a - failures_b);
   EXPECT_EQ(failures_a + failures_b, 0);
