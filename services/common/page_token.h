@@ -11,7 +11,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "services/common/grpc_status.h"
+#include "services/common/field_violations.h"
 
 namespace ismap::liu {
 

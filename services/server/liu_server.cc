@@ -8,7 +8,7 @@
 #include "services/common/audit_trail/audit_trail.h"
 #include "services/common/audit_trail/audit_trail_service.h"
 #include "services/common/bounded_executor.h"
-#include "services/common/grpc_status.h"
+#include "services/common/field_violations.h"
 #include <fstream>
 #include <sstream>
 

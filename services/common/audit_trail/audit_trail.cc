@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/digest.h"
-#include "services/common/grpc_status.h"
+#include "services/common/field_violations.h"
 #include "services/common/status_macros.h"
 
 namespace ismap::liu {

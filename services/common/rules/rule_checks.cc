@@ -13,7 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "ismap/liu/v1/rules.pb.h"
-#include "services/common/grpc_status.h"
+#include "services/common/field_violations.h"
 
 namespace ismap::liu {
 namespace {

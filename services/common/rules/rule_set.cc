@@ -17,7 +17,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "services/common/digest.h"
-#include "services/common/grpc_status.h"
+#include "services/common/field_violations.h"
 #include "services/common/rules/rule_checks.h"
 #include "services/common/status_macros.h"
 
