@@ -25,7 +25,8 @@ using storage::Row;
 using storage::Transaction;
 
 constexpr char kSchema[] =
-    "CREATE TABLE IF NOT EXISTS items (id BIGINT PRIMARY KEY, body TEXT NOT NULL)";
+    "CREATE TABLE IF NOT EXISTS items (id BIGINT PRIMARY KEY, body TEXT NOT "
+    "NULL)";
 const std::string kBody(512, 'x');
 
 void Check(bool ok, const char* what) {
@@ -38,9 +39,11 @@ void Check(bool ok, const char* what) {
 sqlite3* OpenRaw(const std::string& path) {
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db) == SQLITE_OK, "open");
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON", kSchema}) {
-    Check(sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) == SQLITE_OK, pragma);
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+        "PRAGMA foreign_keys=ON", kSchema}) {
+    Check(sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) == SQLITE_OK,
+          pragma);
   }
   return db;
 }
@@ -50,8 +53,8 @@ void BM_DurableInsert_RawSqlite(benchmark::State& state) {
   testing::TempDir dir;
   sqlite3* db = OpenRaw(dir.Join("raw.sqlite3"));
   sqlite3_stmt* insert = nullptr;
-  Check(sqlite3_prepare_v2(db, "INSERT INTO items (id, body) VALUES (?1, ?2)", -1,
-                           &insert, nullptr) == SQLITE_OK,
+  Check(sqlite3_prepare_v2(db, "INSERT INTO items (id, body) VALUES (?1, ?2)",
+                           -1, &insert, nullptr) == SQLITE_OK,
         "prepare");
   int64_t id = 0;
   for (auto _ : state) {
@@ -61,7 +64,8 @@ void BM_DurableInsert_RawSqlite(benchmark::State& state) {
                       SQLITE_STATIC);
     Check(sqlite3_step(insert) == SQLITE_DONE, "insert");
     sqlite3_reset(insert);
-    Check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK, "commit");
+    Check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK,
+          "commit");
   }
   sqlite3_finalize(insert);
   sqlite3_close(db);
@@ -72,16 +76,20 @@ void BM_DurableInsert_Database(benchmark::State& state) {
   testing::TempDir dir;
   auto database = *storage::SqliteDatabase::Open(dir.Join("db.sqlite3"), {});
   Check(database
-            ->RunInTransaction(Database::Access::kReadWrite, absl::InfiniteFuture(),
-                               [](Transaction& tx) { return tx.ExecuteScript(kSchema); })
+            ->RunInTransaction(
+                Database::Access::kReadWrite, absl::InfiniteFuture(),
+                [](Transaction& tx) { return tx.ExecuteScript(kSchema); })
             .ok(),
         "schema");
   int64_t id = 0;
   for (auto _ : state) {
     ++id;
     const absl::Status status = database->RunInTransaction(
-        Database::Access::kReadWrite, absl::InfiniteFuture(), [&](Transaction& tx) {
-          return tx.Execute("INSERT INTO items (id, body) VALUES ($1, $2)", {id, kBody})
+        Database::Access::kReadWrite, absl::InfiniteFuture(),
+        [&](Transaction& tx) {
+          return tx
+              .Execute("INSERT INTO items (id, body) VALUES ($1, $2)",
+                       {id, kBody})
               .status();
         });
     Check(status.ok(), "insert");
@@ -97,8 +105,8 @@ void BM_PointRead_RawSqlite(benchmark::State& state) {
   sqlite3* db = OpenRaw(dir.Join("raw.sqlite3"));
   sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
   sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO items (id, body) VALUES (?1, ?2)", -1, &insert,
-                     nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO items (id, body) VALUES (?1, ?2)", -1,
+                     &insert, nullptr);
   for (int64_t id = 1; id <= kRows; ++id) {
     sqlite3_bind_int64(insert, 1, id);
     sqlite3_bind_text(insert, 2, kBody.data(), static_cast<int>(kBody.size()),
@@ -109,14 +117,16 @@ void BM_PointRead_RawSqlite(benchmark::State& state) {
   sqlite3_finalize(insert);
   sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   sqlite3_stmt* select = nullptr;
-  sqlite3_prepare_v2(db, "SELECT body FROM items WHERE id = ?1", -1, &select, nullptr);
+  sqlite3_prepare_v2(db, "SELECT body FROM items WHERE id = ?1", -1, &select,
+                     nullptr);
   int64_t id = 0;
   for (auto _ : state) {
     sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
     sqlite3_bind_int64(select, 1, id++ % kRows + 1);
     Check(sqlite3_step(select) == SQLITE_ROW, "select");
-    std::string body(reinterpret_cast<const char*>(sqlite3_column_text(select, 0)),
-                     sqlite3_column_bytes(select, 0));
+    std::string body(
+        reinterpret_cast<const char*>(sqlite3_column_text(select, 0)),
+        sqlite3_column_bytes(select, 0));
     benchmark::DoNotOptimize(body);
     sqlite3_reset(select);
     sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
@@ -130,18 +140,18 @@ void BM_PointRead_Database(benchmark::State& state) {
   testing::TempDir dir;
   auto database = *storage::SqliteDatabase::Open(dir.Join("db.sqlite3"), {});
   Check(database
-            ->RunInTransaction(Database::Access::kReadWrite, absl::InfiniteFuture(),
-                               [](Transaction& tx) -> absl::Status {
-                                 RETURN_IF_ERROR(tx.ExecuteScript(kSchema));
-                                 for (int64_t id = 1; id <= kRows; ++id) {
-                                   RETURN_IF_ERROR(
-                                       tx.Execute("INSERT INTO items (id, body) "
-                                                  "VALUES ($1, $2)",
-                                                  {id, kBody})
-                                           .status());
-                                 }
-                                 return absl::OkStatus();
-                               })
+            ->RunInTransaction(
+                Database::Access::kReadWrite, absl::InfiniteFuture(),
+                [](Transaction& tx) -> absl::Status {
+                  RETURN_IF_ERROR(tx.ExecuteScript(kSchema));
+                  for (int64_t id = 1; id <= kRows; ++id) {
+                    RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id, body) "
+                                               "VALUES ($1, $2)",
+                                               {id, kBody})
+                                        .status());
+                  }
+                  return absl::OkStatus();
+                })
             .ok(),
         "fill");
   int64_t id = 0;

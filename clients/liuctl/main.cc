@@ -14,9 +14,9 @@
 // broken; 6 the server refused the call.
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -43,8 +43,9 @@ ABSL_FLAG(std::string, tls_ca, "",
           "PEM CA to verify the server with (TLS); without it, plaintext");
 ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate, for mutual TLS");
 ABSL_FLAG(std::string, tls_key, "", "PEM client private key, for mutual TLS");
-ABSL_FLAG(std::string, token, "",
-          "bearer token for the call (default: the LIU_TOKEN environment variable)");
+ABSL_FLAG(
+    std::string, token, "",
+    "bearer token for the call (default: the LIU_TOKEN environment variable)");
 
 namespace {
 
@@ -62,7 +63,8 @@ constexpr char kUsage[] =
     "              [--key_file=.liu-data/dev-signing-key.pem] [--ttl=12h]\n"
     "  health      list the services of a server and the health of each\n"
     "              [--server=127.0.0.1:50051]\n"
-    "  (calls to a server take --tls_ca=ca.pem for TLS, and --tls_cert/--tls_key\n"
+    "  (calls to a server take --tls_ca=ca.pem for TLS, and "
+    "--tls_cert/--tls_key\n"
     "   for mutual TLS; without --tls_ca they are plaintext)\n"
     "  audit verify  verify the server's hash-chained audit trail (IPA)\n"
     "              [--server=...] [--token=... or $LIU_TOKEN]\n\n"
@@ -119,7 +121,8 @@ std::shared_ptr<grpc::Channel> ServerChannel() {
     options.pem_cert_chain = ReadFileOrEmpty(absl::GetFlag(FLAGS_tls_cert));
     options.pem_private_key = ReadFileOrEmpty(absl::GetFlag(FLAGS_tls_key));
   }
-  return grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::SslCredentials(options));
+  return grpc::CreateChannel(absl::GetFlag(FLAGS_server),
+                             grpc::SslCredentials(options));
 }
 
 int Health() {
@@ -165,8 +168,10 @@ std::string Token() {
 int VerifyAuditTrail() {
   const std::string token = Token();
   if (token.empty()) {
-    std::cerr << "liuctl audit verify: no token; pass --token=... or set LIU_TOKEN "
-                 "(for a local run: liuctl dev-token --role=ipa --organisation=ipa)\n";
+    std::cerr
+        << "liuctl audit verify: no token; pass --token=... or set LIU_TOKEN "
+           "(for a local run: liuctl dev-token --role=ipa "
+           "--organisation=ipa)\n";
     return kUsageError;
   }
   auto stub = ismap::liu::v1::AuditTrailService::NewStub(ServerChannel());
@@ -174,11 +179,12 @@ int VerifyAuditTrail() {
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
   context.AddMetadata("authorization", "Bearer " + token);
   ismap::liu::v1::AuditTrailVerification result;
-  const grpc::Status status =
-      stub->VerifyAuditTrail(&context, ismap::liu::v1::VerifyAuditTrailRequest(), &result);
+  const grpc::Status status = stub->VerifyAuditTrail(
+      &context, ismap::liu::v1::VerifyAuditTrailRequest(), &result);
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    std::cerr << "liuctl audit verify: cannot reach " << absl::GetFlag(FLAGS_server)
-              << ": " << status.error_message() << "\n";
+    std::cerr << "liuctl audit verify: cannot reach "
+              << absl::GetFlag(FLAGS_server) << ": " << status.error_message()
+              << "\n";
     return kNotServing;
   }
   if (!status.ok()) {

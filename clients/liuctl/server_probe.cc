@@ -23,10 +23,12 @@ grpc::ByteBuffer ToBuffer(const std::string& bytes) {
 
 absl::StatusOr<std::string> FromBuffer(const grpc::ByteBuffer& buffer) {
   grpc::Slice slice;
-  if (!buffer.TrySingleSlice(&slice).ok() && !buffer.DumpToSingleSlice(&slice).ok()) {
+  if (!buffer.TrySingleSlice(&slice).ok() &&
+      !buffer.DumpToSingleSlice(&slice).ok()) {
     return absl::DataLossError("unreadable response");
   }
-  return std::string(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return std::string(reinterpret_cast<const char*>(slice.begin()),
+                     slice.size());
 }
 
 // A message whose only field is the string `value` at `number`.
@@ -107,8 +109,8 @@ absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   grpc::CompletionQueue queue;
   std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
-      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-      &queue);
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
   call->StartCall(nullptr);
   grpc::ByteBuffer response;
   bool read = Await(queue);
@@ -132,8 +134,8 @@ absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
 
   absl::StatusOr<std::string> bytes = FromBuffer(response);
   if (!bytes.ok()) return bytes.status();
-  // ServerReflectionResponse { ListServiceResponse list_services_response = 6; }
-  // ListServiceResponse { repeated ServiceResponse service = 1; }
+  // ServerReflectionResponse { ListServiceResponse list_services_response = 6;
+  // } ListServiceResponse { repeated ServiceResponse service = 1; }
   // ServiceResponse { string name = 1; }
   UnknownFieldSet fields;
   if (!fields.ParseFromString(*bytes)) {

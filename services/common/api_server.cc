@@ -23,7 +23,8 @@ bool IsLoopbackAddress(absl::string_view address) {
   if (host == "localhost") return true;
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     in6_addr ipv6;
-    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &ipv6) == 1 &&
+    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(),
+                     &ipv6) == 1 &&
            IN6_IS_ADDR_LOOPBACK(&ipv6);
   }
   in_addr ipv4;
@@ -58,11 +59,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
   }
   if (!options.tls.has_value()) {
     return absl::InvalidArgumentError(
-        "no transport security: configure TLS (certificate and key), or ask for "
+        "no transport security: configure TLS (certificate and key), or ask "
+        "for "
         "plaintext on a loopback address");
   }
   const TlsFiles& files = *options.tls;
-  ASSIGN_OR_RETURN(const std::string chain, ReadPem(files.certificate_chain_file));
+  ASSIGN_OR_RETURN(const std::string chain,
+                   ReadPem(files.certificate_chain_file));
   ASSIGN_OR_RETURN(const std::string key, ReadPem(files.private_key_file));
   grpc::SslServerCredentialsOptions ssl(
       files.client_ca_file.empty()
@@ -106,7 +109,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   for (const std::string& name : health_names) {
     health->SetServingStatus(name, true);
   }
-  return std::unique_ptr<ApiServer>(new ApiServer(std::move(server), port, options.shutdown_grace));
+  return std::unique_ptr<ApiServer>(
+      new ApiServer(std::move(server), port, options.shutdown_grace));
 }
 
 ApiServer::~ApiServer() { Shutdown(); }

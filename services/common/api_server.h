@@ -51,10 +51,11 @@ struct HostedService {
 // Thread-safe.
 class ApiServer {
  public:
-  // Starts serving `services`, each reported SERVING, as is "". INVALID_ARGUMENT
-  // for neither TLS nor plaintext, both, or plaintext on a non-loopback
-  // address; FAILED_PRECONDITION if a TLS file cannot be read; UNAVAILABLE if
-  // the address cannot be bound (also when another server holds the port).
+  // Starts serving `services`, each reported SERVING, as is "".
+  // INVALID_ARGUMENT for neither TLS nor plaintext, both, or plaintext on a
+  // non-loopback address; FAILED_PRECONDITION if a TLS file cannot be read;
+  // UNAVAILABLE if the address cannot be bound (also when another server holds
+  // the port).
   static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
       const ApiServerOptions& options, std::vector<HostedService> services);
 

@@ -7,7 +7,8 @@
 
 namespace ismap::liu {
 
-absl::StatusOr<absl::string_view> BearerTokenOf(absl::string_view authorization) {
+absl::StatusOr<absl::string_view> BearerTokenOf(
+    absl::string_view authorization) {
   constexpr absl::string_view kScheme = "bearer ";
   if (authorization.size() <= kScheme.size() ||
       !absl::StartsWithIgnoreCase(authorization, kScheme)) {

@@ -29,7 +29,8 @@ class Authenticator {
 // Extracts the token from an `authorization` metadata value of the form
 // "Bearer <token>" (scheme case-insensitive). UNAUTHENTICATED if the value is
 // of another form.
-absl::StatusOr<absl::string_view> BearerTokenOf(absl::string_view authorization);
+absl::StatusOr<absl::string_view> BearerTokenOf(
+    absl::string_view authorization);
 
 }  // namespace ismap::liu
 

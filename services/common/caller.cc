@@ -22,8 +22,8 @@ absl::StatusOr<Role> ParseRole(absl::string_view name) {
   for (Role role : {Role::kCsp, Role::kMinistry, Role::kIpa}) {
     if (name == RoleName(role)) return role;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown role \"", name, "\"; expected csp, ministry or ipa"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown role \"", name, "\"; expected csp, ministry or ipa"));
 }
 
 bool IsValidPrincipalId(absl::string_view id) {

@@ -14,7 +14,7 @@ namespace ismap::liu {
 
 // The three user groups of the programme.
 enum class Role {
-  kCsp,       // クラウドサービス事業者: files pre-applications, reports audits.
+  kCsp,  // クラウドサービス事業者: files pre-applications, reports audits.
   kMinistry,  // 利用省庁: assesses impact.
   kIpa,       // ISMAP運用支援機関 (IPA): reviews, registers, suspends.
 };

@@ -10,7 +10,8 @@
 namespace ismap::liu {
 
 std::vector<v1::FieldViolation> FieldViolationsOf(const absl::Status& status) {
-  const absl::optional<absl::Cord> payload = status.GetPayload(kBadRequestTypeUrl);
+  const absl::optional<absl::Cord> payload =
+      status.GetPayload(kBadRequestTypeUrl);
   v1::BadRequest details;
   if (!payload.has_value() || !details.ParseFromString(std::string(*payload))) {
     return {};

@@ -11,7 +11,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
-  const absl::optional<absl::Cord> payload = status.GetPayload(kBadRequestTypeUrl);
+  const absl::optional<absl::Cord> payload =
+      status.GetPayload(kBadRequestTypeUrl);
   if (!payload.has_value()) return grpc::Status(code, message);
 
   v1::StatusDetails details;

@@ -31,7 +31,8 @@ inline constexpr int32_t kMaxPageSize = 500;
 // summarised by `query_fingerprint`. Adds a violation of `page_size` if it is
 // negative and of `page_token` if it is malformed or belongs to another query.
 Page ParsePage(int32_t page_size, absl::string_view page_token,
-               absl::string_view query_fingerprint, FieldViolations& violations);
+               absl::string_view query_fingerprint,
+               FieldViolations& violations);
 
 // The token of the page after one whose last item has sort key `last_key`,
 // or "" when no more items follow. Stores learn whether more follow by asking

@@ -13,7 +13,7 @@
 // Evaluates `expr` (an absl::Status) once and returns it from the enclosing
 // function if it is not OK.
 #define RETURN_IF_ERROR(expr) \
-  LIU_RETURN_IF_ERROR_IMPL(      \
+  LIU_RETURN_IF_ERROR_IMPL(   \
       LIU_STATUS_MACROS_CONCAT(liu_status_macro_status_, __COUNTER__), expr)
 
 #define LIU_RETURN_IF_ERROR_IMPL(status, expr) \
@@ -30,8 +30,8 @@
 // Evaluates `rexpr` (an absl::StatusOr<T>) once; returns its status from the
 // enclosing function if it is not OK, otherwise moves its value into `lhs`,
 // which may be a declaration (`auto x`) or an existing variable.
-#define ASSIGN_OR_RETURN(lhs, rexpr)                                        \
-  LIU_ASSIGN_OR_RETURN_IMPL(                                                \
+#define ASSIGN_OR_RETURN(lhs, rexpr) \
+  LIU_ASSIGN_OR_RETURN_IMPL(         \
       LIU_STATUS_MACROS_CONCAT(liu_status_or_value_, __COUNTER__), lhs, rexpr)
 
 #define LIU_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \

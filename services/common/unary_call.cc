@@ -22,8 +22,9 @@ std::string LogEscape(absl::string_view text) {
       escaped.push_back('\\');
       escaped.push_back(c);
     } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      absl::StrAppend(&escaped, "\\x", absl::Hex(static_cast<unsigned char>(c),
-                                                 absl::kZeroPad2));
+      absl::StrAppend(
+          &escaped, "\\x",
+          absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
     } else {
       escaped.push_back(c);
     }
@@ -40,7 +41,8 @@ absl::StatusOr<CallContext> UnaryCallRunner::Admit(
   const auto [first, last] = metadata.equal_range("authorization");
   if (first == last) {
     return absl::UnauthenticatedError(
-        "missing authorization metadata; send \"authorization: Bearer <token>\"");
+        "missing authorization metadata; send \"authorization: Bearer "
+        "<token>\"");
   }
   if (std::next(first) != last) {
     return absl::UnauthenticatedError("more than one authorization metadata");
@@ -56,8 +58,9 @@ absl::StatusOr<CallContext> UnaryCallRunner::Admit(
   if (!scope.ok()) return scope.status();
 
   const absl::Time client_deadline = absl::FromChrono(context.deadline());
-  return CallContext{*std::move(caller), *scope,
-                     std::min(client_deadline, now + options_.default_deadline)};
+  return CallContext{
+      *std::move(caller), *scope,
+      std::min(client_deadline, now + options_.default_deadline)};
 }
 
 bool UnaryCallRunner::Started(const grpc::CallbackServerContext& context,
@@ -102,7 +105,8 @@ absl::Status UnaryCallRunner::ForClient(const absl::Status& status) {
   }
 }
 
-void UnaryCallRunner::Log(const CallRecord& record, const absl::Status& status) {
+void UnaryCallRunner::Log(const CallRecord& record,
+                          const absl::Status& status) {
   const double latency_ms =
       absl::ToDoubleMilliseconds(absl::Now() - record.start);
   if (status.ok()) {

@@ -94,9 +94,8 @@ class UnaryCallRunner {
         [this, context, reactor, record, call = *std::move(call), request,
          response, handler = std::move(handler)]() mutable {
           Finish(reactor, record,
-                 Started(*context, call)
-                     ? handler(call, *request, response)
-                     : NotStartedStatus(*context));
+                 Started(*context, call) ? handler(call, *request, response)
+                                         : NotStartedStatus(*context));
         });
     if (!queued) {
       Finish(reactor, record,
@@ -116,7 +115,8 @@ class UnaryCallRunner {
       absl::string_view method, const Request* request, Response* response,
       absl::string_view planned) const {
     const std::string message = UnimplementedMessage(service, method, planned);
-    return Serve(context, service, method, Placement::kInline, request, response,
+    return Serve(context, service, method, Placement::kInline, request,
+                 response,
                  [&message](const CallContext&, const Request&, Response*) {
                    return absl::UnimplementedError(message);
                  });
@@ -127,10 +127,12 @@ class UnaryCallRunner {
   grpc::ServerWriteReactor<Response>* ServeUnimplementedStream(
       grpc::CallbackServerContext* context, absl::string_view service,
       absl::string_view method, absl::string_view planned) const {
-    CallRecord record{std::string(service), std::string(method), absl::Now(), "-"};
+    CallRecord record{std::string(service), std::string(method), absl::Now(),
+                      "-"};
     absl::Status status = Admit(*context, record).status();
     if (status.ok()) {
-      status = absl::UnimplementedError(UnimplementedMessage(service, method, planned));
+      status = absl::UnimplementedError(
+          UnimplementedMessage(service, method, planned));
     }
     Log(record, status);
     return new FinishedWriteReactor<Response>(ToGrpcStatus(ForClient(status)));
@@ -161,7 +163,8 @@ class UnaryCallRunner {
   // Whether a queued call may still start (not cancelled, not past deadline).
   static bool Started(const grpc::CallbackServerContext& context,
                       const CallContext& call);
-  static absl::Status NotStartedStatus(const grpc::CallbackServerContext& context);
+  static absl::Status NotStartedStatus(
+      const grpc::CallbackServerContext& context);
   static std::string UnimplementedMessage(absl::string_view service,
                                           absl::string_view method,
                                           absl::string_view planned);
@@ -170,8 +173,8 @@ class UnaryCallRunner {
   // Writes the call's log line.
   static void Log(const CallRecord& record, const absl::Status& status);
   // Logs the call and finishes the reactor.
-  static void Finish(grpc::ServerUnaryReactor* reactor, const CallRecord& record,
-                     const absl::Status& status);
+  static void Finish(grpc::ServerUnaryReactor* reactor,
+                     const CallRecord& record, const absl::Status& status);
 
   const Authenticator* const authenticator_;
   const AccessPolicyTable* const policy_;

@@ -1,8 +1,10 @@
-// gRPC adapter of EligibilityService: pre-applications (事前申請), judgements, notifications and the target-business list (対象業務一覧).
+// gRPC adapter of EligibilityService: pre-applications (事前申請), judgements,
+// notifications and the target-business list (対象業務一覧).
 //
 // Every RPC passes through the shared UnaryCallRunner, so each call is
 // authenticated before anything else happens. The RPCs are not served by this
-// build yet (issue #4: pre-applications and the target list) and answer UNIMPLEMENTED to signed-in callers.
+// build yet (issue #4: pre-applications and the target list) and answer
+// UNIMPLEMENTED to signed-in callers.
 #ifndef ISMAP_LIU_SERVICES_ELIGIBILITY_ELIGIBILITY_SERVICE_H_
 #define ISMAP_LIU_SERVICES_ELIGIBILITY_ELIGIBILITY_SERVICE_H_
 
@@ -13,49 +15,62 @@ namespace ismap::liu {
 
 // Serves EligibilityService. Does not own the runner, which must outlive it.
 // Thread-safe.
-class EligibilityServiceImpl final : public v1::EligibilityService::CallbackService {
+class EligibilityServiceImpl final
+    : public v1::EligibilityService::CallbackService {
  public:
-  explicit EligibilityServiceImpl(const UnaryCallRunner* runner) : runner_(runner) {}
+  explicit EligibilityServiceImpl(const UnaryCallRunner* runner)
+      : runner_(runner) {}
 
   grpc::ServerUnaryReactor* EvaluateBusiness(
       grpc::CallbackServerContext* context,
-      const v1::EvaluateBusinessRequest* request, v1::EvaluateBusinessResponse* response) override;
+      const v1::EvaluateBusinessRequest* request,
+      v1::EvaluateBusinessResponse* response) override;
   grpc::ServerUnaryReactor* CreatePreApplication(
       grpc::CallbackServerContext* context,
-      const v1::CreatePreApplicationRequest* request, v1::PreApplication* response) override;
+      const v1::CreatePreApplicationRequest* request,
+      v1::PreApplication* response) override;
   grpc::ServerUnaryReactor* GetPreApplication(
       grpc::CallbackServerContext* context,
-      const v1::GetPreApplicationRequest* request, v1::PreApplication* response) override;
+      const v1::GetPreApplicationRequest* request,
+      v1::PreApplication* response) override;
   grpc::ServerUnaryReactor* ListPreApplications(
       grpc::CallbackServerContext* context,
-      const v1::ListPreApplicationsRequest* request, v1::ListPreApplicationsResponse* response) override;
+      const v1::ListPreApplicationsRequest* request,
+      v1::ListPreApplicationsResponse* response) override;
   grpc::ServerUnaryReactor* ReevaluatePreApplication(
       grpc::CallbackServerContext* context,
-      const v1::ReevaluatePreApplicationRequest* request, v1::PreApplication* response) override;
+      const v1::ReevaluatePreApplicationRequest* request,
+      v1::PreApplication* response) override;
   grpc::ServerUnaryReactor* WithdrawPreApplication(
       grpc::CallbackServerContext* context,
-      const v1::WithdrawPreApplicationRequest* request, v1::PreApplication* response) override;
-  grpc::ServerUnaryReactor* GetJudgement(
-      grpc::CallbackServerContext* context,
-      const v1::GetJudgementRequest* request, v1::Judgement* response) override;
+      const v1::WithdrawPreApplicationRequest* request,
+      v1::PreApplication* response) override;
+  grpc::ServerUnaryReactor* GetJudgement(grpc::CallbackServerContext* context,
+                                         const v1::GetJudgementRequest* request,
+                                         v1::Judgement* response) override;
   grpc::ServerUnaryReactor* ListJudgements(
       grpc::CallbackServerContext* context,
-      const v1::ListJudgementsRequest* request, v1::ListJudgementsResponse* response) override;
+      const v1::ListJudgementsRequest* request,
+      v1::ListJudgementsResponse* response) override;
   grpc::ServerUnaryReactor* GetNotification(
       grpc::CallbackServerContext* context,
-      const v1::GetNotificationRequest* request, v1::Notification* response) override;
+      const v1::GetNotificationRequest* request,
+      v1::Notification* response) override;
   grpc::ServerUnaryReactor* ListNotifications(
       grpc::CallbackServerContext* context,
-      const v1::ListNotificationsRequest* request, v1::ListNotificationsResponse* response) override;
+      const v1::ListNotificationsRequest* request,
+      v1::ListNotificationsResponse* response) override;
   grpc::ServerWriteReactor<v1::WatchNotificationsResponse>* WatchNotifications(
       grpc::CallbackServerContext* context,
       const v1::WatchNotificationsRequest* request) override;
   grpc::ServerUnaryReactor* GetTargetBusiness(
       grpc::CallbackServerContext* context,
-      const v1::GetTargetBusinessRequest* request, v1::TargetBusiness* response) override;
+      const v1::GetTargetBusinessRequest* request,
+      v1::TargetBusiness* response) override;
   grpc::ServerUnaryReactor* ListTargetBusinesses(
       grpc::CallbackServerContext* context,
-      const v1::ListTargetBusinessesRequest* request, v1::ListTargetBusinessesResponse* response) override;
+      const v1::ListTargetBusinessesRequest* request,
+      v1::ListTargetBusinessesResponse* response) override;
 
  private:
   const UnaryCallRunner* const runner_;

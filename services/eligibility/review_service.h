@@ -1,8 +1,10 @@
-// gRPC adapter of ReviewService: 要検討業務 review cases and their two-ministry confirmation.
+// gRPC adapter of ReviewService: 要検討業務 review cases and their two-ministry
+// confirmation.
 //
 // Every RPC passes through the shared UnaryCallRunner, so each call is
 // authenticated before anything else happens. The RPCs are not served by this
-// build yet (issue #4: 要検討業務 review cases) and answer UNIMPLEMENTED to signed-in callers.
+// build yet (issue #4: 要検討業務 review cases) and answer UNIMPLEMENTED to
+// signed-in callers.
 #ifndef ISMAP_LIU_SERVICES_ELIGIBILITY_REVIEW_SERVICE_H_
 #define ISMAP_LIU_SERVICES_ELIGIBILITY_REVIEW_SERVICE_H_
 
@@ -19,16 +21,20 @@ class ReviewServiceImpl final : public v1::ReviewService::CallbackService {
 
   grpc::ServerUnaryReactor* GetReviewCase(
       grpc::CallbackServerContext* context,
-      const v1::GetReviewCaseRequest* request, v1::ReviewCase* response) override;
+      const v1::GetReviewCaseRequest* request,
+      v1::ReviewCase* response) override;
   grpc::ServerUnaryReactor* ListReviewCases(
       grpc::CallbackServerContext* context,
-      const v1::ListReviewCasesRequest* request, v1::ListReviewCasesResponse* response) override;
+      const v1::ListReviewCasesRequest* request,
+      v1::ListReviewCasesResponse* response) override;
   grpc::ServerUnaryReactor* ConfirmReviewCase(
       grpc::CallbackServerContext* context,
-      const v1::ConfirmReviewCaseRequest* request, v1::ReviewCase* response) override;
+      const v1::ConfirmReviewCaseRequest* request,
+      v1::ReviewCase* response) override;
   grpc::ServerUnaryReactor* RejectReviewCase(
       grpc::CallbackServerContext* context,
-      const v1::RejectReviewCaseRequest* request, v1::ReviewCase* response) override;
+      const v1::RejectReviewCaseRequest* request,
+      v1::ReviewCase* response) override;
 
  private:
   const UnaryCallRunner* const runner_;

@@ -2,6 +2,8 @@
 #include "services/server/liu_server.h"
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "services/audit/audit_planning_service.h"
@@ -9,9 +11,6 @@
 #include "services/common/audit_trail/audit_trail_service.h"
 #include "services/common/bounded_executor.h"
 #include "services/common/field_violations.h"
-#include <fstream>
-#include <sstream>
-
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/identity/jwt.h"
@@ -53,7 +52,8 @@ absl::Status ValidateOptions(const LiuServerOptions& options) {
   FieldViolations violations;
   if (options.data_dir.empty()) violations.Add("data_dir", "must be set");
   if (options.rules_dir.empty()) violations.Add("rules_dir", "must be set");
-  if (options.worker_threads < 1) violations.Add("worker_threads", "must be at least 1");
+  if (options.worker_threads < 1)
+    violations.Add("worker_threads", "must be at least 1");
   if (options.worker_queue_capacity < 1) {
     violations.Add("worker_queue", "must be at least 1");
   }
@@ -67,7 +67,8 @@ absl::Status ValidateOptions(const LiuServerOptions& options) {
       options.api.max_message_bytes > 64 * 1024 * 1024) {
     violations.Add("max_message_bytes", "must be between 1 KiB and 64 MiB");
   }
-  if (options.database_readers < 1) violations.Add("db_readers", "must be at least 1");
+  if (options.database_readers < 1)
+    violations.Add("db_readers", "must be at least 1");
   return violations.ToStatus();
 }
 
@@ -75,8 +76,8 @@ absl::Status MakeDirectory(const std::string& path) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
   if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create data directory ", path, ": ", error.message()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot create data directory ", path, ": ", error.message()));
   }
   return absl::OkStatus();
 }
@@ -84,7 +85,8 @@ absl::Status MakeDirectory(const std::string& path) {
 struct TokenVerification {
   std::unique_ptr<Authenticator> authenticator;
   std::unique_ptr<AccessPolicyTable> access_policy;
-  std::string dev_signing_key_path;  // Empty unless the development key is used.
+  std::string
+      dev_signing_key_path;  // Empty unless the development key is used.
 };
 
 // The token verifier: configured issuer keys, or the development key.
@@ -94,7 +96,8 @@ absl::StatusOr<TokenVerification> MakeTokenVerification(
   std::string jwks;
   JwtExpectations expectations{options.token_issuer, options.token_audience};
   if (options.jwks_file.empty()) {
-    ASSIGN_OR_RETURN(DevSigningKey key, LoadOrCreateDevSigningKey(options.data_dir));
+    ASSIGN_OR_RETURN(DevSigningKey key,
+                     LoadOrCreateDevSigningKey(options.data_dir));
     jwks = key.jwks;
     result.dev_signing_key_path =
         (std::filesystem::path(options.data_dir) / kDevSigningKeyFile).string();
@@ -116,11 +119,11 @@ absl::StatusOr<TokenVerification> MakeTokenVerification(
   absl::StatusOr<JwtKeySet> keys = JwtKeySet::FromJwks(jwks);
   if (!keys.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        options.jwks_file.empty() ? "development JWKS" : options.jwks_file, ": ",
-        keys.status().message()));
+        options.jwks_file.empty() ? "development JWKS" : options.jwks_file,
+        ": ", keys.status().message()));
   }
-  result.authenticator =
-      std::make_unique<JwtAuthenticator>(*std::move(keys), std::move(expectations));
+  result.authenticator = std::make_unique<JwtAuthenticator>(
+      *std::move(keys), std::move(expectations));
   return result;
 }
 
@@ -143,20 +146,20 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
 
   RETURN_IF_ERROR(MakeDirectory(options.data_dir));
   const std::filesystem::path data_dir(options.data_dir);
-  ASSIGN_OR_RETURN(
-      parts->database,
-      storage::SqliteDatabase::Open((data_dir / "liu.sqlite3").string(),
-                                    {options.database_readers}));
+  ASSIGN_OR_RETURN(parts->database, storage::SqliteDatabase::Open(
+                                        (data_dir / "liu.sqlite3").string(),
+                                        {options.database_readers}));
   const absl::Time now = absl::Now();
-  RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database, AuditTrail::kComponent,
-                                           AuditTrail::Migrations(), now));
+  RETURN_IF_ERROR(storage::ApplyMigrations(
+      *parts->database, AuditTrail::kComponent, AuditTrail::Migrations(), now));
   RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database,
                                            RuleSetStore::kComponent,
                                            RuleSetStore::Migrations(), now));
   parts->rule_set_store = std::make_unique<RuleSetStore>(parts->database.get());
   RETURN_IF_ERROR(parts->rule_set_store->Record(*parts->rules, now));
 
-  ASSIGN_OR_RETURN(TokenVerification verification, MakeTokenVerification(options));
+  ASSIGN_OR_RETURN(TokenVerification verification,
+                   MakeTokenVerification(options));
   parts->authenticator = std::move(verification.authenticator);
   parts->dev_signing_key_path = std::move(verification.dev_signing_key_path);
   ASSIGN_OR_RETURN(const v1::AccessPolicy* policy,
@@ -167,7 +170,8 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   parts->executor = std::make_unique<BoundedExecutor>(
       options.worker_threads, options.worker_queue_capacity);
   parts->runner = std::make_unique<UnaryCallRunner>(
-      parts->authenticator.get(), parts->access_policy.get(), parts->executor.get(),
+      parts->authenticator.get(), parts->access_policy.get(),
+      parts->executor.get(),
       UnaryCallRunner::Options{options.default_deadline});
 
   const UnaryCallRunner* runner = parts->runner.get();
@@ -182,18 +186,19 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
 
   ASSIGN_OR_RETURN(
       parts->api_server,
-      ApiServer::Start(
-          options.api,
-          {{parts->impact_service.get(),
-            v1::ImpactAssessmentService::service_full_name()},
-           {parts->eligibility_service.get(),
-            v1::EligibilityService::service_full_name()},
-           {parts->review_service.get(), v1::ReviewService::service_full_name()},
-           {parts->audit_service.get(),
-            v1::AuditPlanningService::service_full_name()},
-           {parts->rule_set_service.get(), v1::RuleSetService::service_full_name()},
-           {parts->audit_trail_service.get(),
-            v1::AuditTrailService::service_full_name()}}));
+      ApiServer::Start(options.api,
+                       {{parts->impact_service.get(),
+                         v1::ImpactAssessmentService::service_full_name()},
+                        {parts->eligibility_service.get(),
+                         v1::EligibilityService::service_full_name()},
+                        {parts->review_service.get(),
+                         v1::ReviewService::service_full_name()},
+                        {parts->audit_service.get(),
+                         v1::AuditPlanningService::service_full_name()},
+                        {parts->rule_set_service.get(),
+                         v1::RuleSetService::service_full_name()},
+                        {parts->audit_trail_service.get(),
+                         v1::AuditTrailService::service_full_name()}}));
   return std::unique_ptr<LiuServer>(new LiuServer(std::move(parts)));
 }
 

@@ -44,9 +44,9 @@ class LiuServer {
  public:
   // Loads the rules, opens the database and applies migrations, records the
   // rule set, and starts serving. Errors: INVALID_ARGUMENT naming every bad
-  // option, or file, line and reason for a bad rules file; NOT_FOUND for a missing rules directory;
-  // FAILED_PRECONDITION for a database this binary cannot use; UNAVAILABLE if
-  // the address cannot be bound.
+  // option, or file, line and reason for a bad rules file; NOT_FOUND for a
+  // missing rules directory; FAILED_PRECONDITION for a database this binary
+  // cannot use; UNAVAILABLE if the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<LiuServer>> Start(
       const LiuServerOptions& options);
 

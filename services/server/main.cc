@@ -7,11 +7,11 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_join.h"
+#include "services/common/shutdown_signal.h"
+#include "services/server/liu_server.h"
 #include "spdlog/async.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
-#include "services/common/shutdown_signal.h"
-#include "services/server/liu_server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "host:port to serve on");
 ABSL_FLAG(bool, plaintext, false,
@@ -23,7 +23,8 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(std::string, data_dir, ".liu-data",
           "directory of the SQLite database and the development token key");
 ABSL_FLAG(std::string, rules_dir, "rules", "directory of the rules files");
-ABSL_FLAG(int, worker_threads, 8, "threads for storage and other blocking work");
+ABSL_FLAG(int, worker_threads, 8,
+          "threads for storage and other blocking work");
 ABSL_FLAG(int, worker_queue, 1024,
           "calls that may wait for a worker before RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
@@ -33,12 +34,14 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(30),
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request or response message");
 ABSL_FLAG(int, db_readers, 4, "SQLite reader connections");
-ABSL_FLAG(std::string, jwks_file, "",
-          "JWKS of the keys trusted to sign bearer tokens; empty: a development "
-          "key in --data_dir signs and is trusted");
+ABSL_FLAG(
+    std::string, jwks_file, "",
+    "JWKS of the keys trusted to sign bearer tokens; empty: a development "
+    "key in --data_dir signs and is trusted");
 ABSL_FLAG(std::string, token_issuer, "",
           "issuer (iss) tokens must name; with --jwks_file, required");
-ABSL_FLAG(std::string, token_audience, "ismap-liu", "audience (aud) tokens must name");
+ABSL_FLAG(std::string, token_audience, "ismap-liu",
+          "audience (aud) tokens must name");
 
 namespace {
 
@@ -47,7 +50,8 @@ namespace {
 void SetUpLogging() {
   spdlog::init_thread_pool(8192, 1);
   auto logger = spdlog::create_async_nb<spdlog::sinks::stderr_sink_mt>("liu");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v",
+                      spdlog::pattern_time_type::utc);
   spdlog::set_default_logger(logger);
 }
 
@@ -75,7 +79,8 @@ int main(int argc, char** argv) {
   options.rules_dir = absl::GetFlag(FLAGS_rules_dir);
   options.api.listen_address = absl::GetFlag(FLAGS_listen);
   options.api.plaintext = absl::GetFlag(FLAGS_plaintext);
-  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
+  if (!absl::GetFlag(FLAGS_tls_cert).empty() ||
+      !absl::GetFlag(FLAGS_tls_key).empty()) {
     options.api.tls = ismap::liu::TlsFiles{absl::GetFlag(FLAGS_tls_cert),
                                            absl::GetFlag(FLAGS_tls_key),
                                            absl::GetFlag(FLAGS_tls_client_ca)};
@@ -115,8 +120,9 @@ int main(int argc, char** argv) {
         "'authorization: Bearer <token>'",
         OwnDirectory(), std::filesystem::absolute(dev_key).string());
   }
-  spdlog::info("health: grpc.health.v1.Health/Check; reflection is on; "
-               "Ctrl-C to stop");
+  spdlog::info(
+      "health: grpc.health.v1.Health/Check; reflection is on; "
+      "Ctrl-C to stop");
 
   const int signal_number = ismap::liu::WaitForShutdownSignal();
   spdlog::info("signal {} received: finishing calls in flight, then stopping",

@@ -45,7 +45,8 @@ class TlsTest : public ::testing::Test {
   TlsTest()
       : certificates_(dir_, "tls"),
         key_(*LoadOrCreateDevSigningKey(dir_.path())),
-        authenticator_(*JwtKeySet::FromJwks(key_.jwks), {kDevTokenIssuer, kTokenAudience}),
+        authenticator_(*JwtKeySet::FromJwks(key_.jwks),
+                       {kDevTokenIssuer, kTokenAudience}),
         policy_(testing::SlowServicePolicy()),
         executor_(2, 8),
         runner_(&authenticator_, &policy_, &executor_, {}),
@@ -58,21 +59,23 @@ class TlsTest : public ::testing::Test {
 
   absl::Status Start(ApiServerOptions options) {
     options.listen_address = "127.0.0.1:0";
-    absl::StatusOr<std::unique_ptr<ApiServer>> server =
-        ApiServer::Start(options, {{&service_, SlowService::service_full_name()}});
+    absl::StatusOr<std::unique_ptr<ApiServer>> server = ApiServer::Start(
+        options, {{&service_, SlowService::service_full_name()}});
     if (!server.ok()) return server.status();
     server_ = *std::move(server);
     return absl::OkStatus();
   }
 
-  grpc::StatusCode Call(const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+  grpc::StatusCode Call(
+      const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
     auto stub = SlowService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", server_->port()), credentials));
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    context.AddMetadata("authorization",
-                        "Bearer " + *MintDevToken(key_, {Role::kIpa, "ipa", "tester"},
-                                                  absl::Now(), absl::Hours(1)));
+    context.AddMetadata(
+        "authorization",
+        "Bearer " + *MintDevToken(key_, {Role::kIpa, "ipa", "tester"},
+                                  absl::Now(), absl::Hours(1)));
     SleepResponse response;
     return stub->Sleep(&context, SleepRequest(), &response).error_code();
   }
@@ -109,7 +112,8 @@ TEST_F(TlsTest, TlsServesClientsThatTrustItsCaAndNoPlaintextClient) {
   options.tls = ServerFiles(/*mutual=*/false);
   ASSERT_TRUE(Start(options).ok());
   EXPECT_EQ(Call(Tls(certificates_, nullptr)), grpc::StatusCode::OK);
-  EXPECT_EQ(Call(grpc::InsecureChannelCredentials()), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Call(grpc::InsecureChannelCredentials()),
+            grpc::StatusCode::UNAVAILABLE);
   const Certificates other(dir_, "other");
   EXPECT_EQ(Call(Tls(other, nullptr)), grpc::StatusCode::UNAVAILABLE);
 }
@@ -139,10 +143,11 @@ TEST_F(TlsTest, PlaintextOnlyWhenAskedForAndOnlyOnLoopback) {
   ApiServerOptions wide;
   wide.plaintext = true;
   wide.listen_address = "0.0.0.0:0";
-  EXPECT_EQ(ApiServer::Start(wide, {{&service_, SlowService::service_full_name()}})
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ApiServer::Start(wide, {{&service_, SlowService::service_full_name()}})
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -21,8 +21,10 @@ TEST(FieldViolationsTest, ListsEveryFieldInMessageAndPayload) {
   violations.Add("businesses[1].ministries", "must name at least one ministry");
   const absl::Status status = violations.ToStatus();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("title: must not be empty"));
-  EXPECT_THAT(std::string(status.message()), HasSubstr("businesses[1].ministries: must name"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("title: must not be empty"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("businesses[1].ministries: must name"));
   const auto fields = FieldViolationsOf(status);
   ASSERT_EQ(fields.size(), 2u);
   EXPECT_EQ(fields[0].field(), "title");
@@ -77,7 +79,8 @@ TEST(GrpcStatusTest, ViolationsTravelAsStandardStatusDetails) {
 }
 
 TEST(GrpcStatusTest, MalformedDetailsAreDropped) {
-  const grpc::Status wire(grpc::StatusCode::INVALID_ARGUMENT, "bad", "\xff\x01garbage");
+  const grpc::Status wire(grpc::StatusCode::INVALID_ARGUMENT, "bad",
+                          "\xff\x01garbage");
   const absl::Status status = FromGrpcStatus(wire);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(FieldViolationsOf(status).empty());

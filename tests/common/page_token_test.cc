@@ -20,7 +20,8 @@ TEST(PageTokenTest, TokenRoundTripsForTheSameQueryOnly) {
   FieldViolations none;
   const Page first = ParsePage(10, "", "state=OPEN", none);
   EXPECT_TRUE(first.after_key.empty());
-  EXPECT_EQ(NextPageToken("reviewCases/9", /*more_follow=*/false, "state=OPEN"), "");
+  EXPECT_EQ(NextPageToken("reviewCases/9", /*more_follow=*/false, "state=OPEN"),
+            "");
   const std::string token =
       NextPageToken("reviewCases/9\n:x", /*more_follow=*/true, "state=OPEN");
   const Page second = ParsePage(10, token, "state=OPEN", none);

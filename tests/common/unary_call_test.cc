@@ -51,11 +51,12 @@ class SlowServer {
     ApiServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.plaintext = true;
-    server_ = *ApiServer::Start(options, {{&service_, SlowService::service_full_name()}});
+    server_ = *ApiServer::Start(
+        options, {{&service_, SlowService::service_full_name()}});
     port_ = server_->port();
-    stub_ = SlowService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()),
-        grpc::InsecureChannelCredentials()));
+    stub_ = SlowService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials()));
   }
   int handled() const { return service_.handled(); }
   int port() const { return port_; }
@@ -69,7 +70,8 @@ class SlowServer {
                      SleepResponse* response) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+    if (!authorization.empty())
+      context.AddMetadata("authorization", authorization);
     SleepRequest request;
     request.set_milliseconds(milliseconds);
     return stub_->Sleep(&context, request, response);
@@ -86,9 +88,10 @@ class SlowServer {
   std::unique_ptr<SlowService::Stub> stub_;
 };
 
-std::string BearerFor(const DevSigningKey& key, Role role, const std::string& org) {
-  return "Bearer " +
-         *MintDevToken(key, Caller{role, org, "tester"}, absl::Now(), absl::Hours(1));
+std::string BearerFor(const DevSigningKey& key, Role role,
+                      const std::string& org) {
+  return "Bearer " + *MintDevToken(key, Caller{role, org, "tester"},
+                                   absl::Now(), absl::Hours(1));
 }
 
 TEST(UnaryCallRunnerTest, VerifiedCallerReachesTheHandler) {
@@ -106,8 +109,8 @@ TEST(UnaryCallRunnerTest, CallsWithoutAVerifiedTokenNeverReachTheHandler) {
   TestKey other_key;
   SlowServer server(key.key, 2, 4);
   for (const std::string& authorization :
-       {std::string(), std::string("Basic dXNlcjpwYXNz"), std::string("Bearer "),
-        std::string("Bearer not-a-token"),
+       {std::string(), std::string("Basic dXNlcjpwYXNz"),
+        std::string("Bearer "), std::string("Bearer not-a-token"),
         BearerFor(other_key.key, Role::kIpa, "ipa")}) {
     SleepResponse response;
     const grpc::Status status = server.Sleep(authorization, 0, &response);
@@ -158,8 +161,8 @@ TEST(ApiServerTest, ASecondServerCannotTakeAPortInUse) {
 }
 
 TEST(ApiServerTest, PlaintextOnlyOnNumericLoopbackAddresses) {
-  for (const char* address : {"127.0.0.1:50051", "127.1.2.3:0", "[::1]:50051",
-                              "localhost:50051"}) {
+  for (const char* address :
+       {"127.0.0.1:50051", "127.1.2.3:0", "[::1]:50051", "localhost:50051"}) {
     EXPECT_TRUE(IsLoopbackAddress(address)) << address;
   }
   for (const char* address :
@@ -178,9 +181,8 @@ TEST(GracefulShutdownTest, SigtermLetsTheCallInFlightFinish) {
       << process.Output();
   int port = 0;
   const std::string output = process.Output();
-  ASSERT_TRUE(absl::SimpleAtoi(output.substr(output.find("port ") + 5,
-                                             output.find('\n') - 5),
-                               &port))
+  ASSERT_TRUE(absl::SimpleAtoi(
+      output.substr(output.find("port ") + 5, output.find('\n') - 5), &port))
       << output;
   const DevSigningKey key = *LoadDevSigningKey(dir.Join(kDevSigningKeyFile));
   auto stub = SlowService::NewStub(grpc::CreateChannel(
@@ -188,17 +190,19 @@ TEST(GracefulShutdownTest, SigtermLetsTheCallInFlightFinish) {
 
   auto in_flight = std::async(std::launch::async, [&] {
     auto context = TestServer::Context(
-        *MintDevToken(key, Caller{Role::kCsp, "example-saas", "tester"}, absl::Now(),
-                      absl::Hours(1)));
+        *MintDevToken(key, Caller{Role::kCsp, "example-saas", "tester"},
+                      absl::Now(), absl::Hours(1)));
     SleepRequest request;
     request.set_milliseconds(2000);
     SleepResponse response;
     grpc::Status status = stub->Sleep(context.get(), request, &response);
     return std::make_pair(status, response);
   });
-  ASSERT_TRUE(testing::WaitForOutput(process, "sleep started", absl::Seconds(10)));
+  ASSERT_TRUE(
+      testing::WaitForOutput(process, "sleep started", absl::Seconds(10)));
   process.Signal(SIGTERM);
-  ASSERT_TRUE(testing::WaitForOutput(process, "shutting down", absl::Seconds(10)));
+  ASSERT_TRUE(
+      testing::WaitForOutput(process, "shutting down", absl::Seconds(10)));
 
   const auto [status, response] = in_flight.get();
   EXPECT_TRUE(status.ok()) << status.error_message();

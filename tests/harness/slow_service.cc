@@ -26,7 +26,8 @@ grpc::ServerUnaryReactor* SlowServiceImpl::Sleep(
   return runner_->Serve(
       context, SlowService::service_full_name(), __func__,
       Placement::kWorkerPool, request, response,
-      [this](const CallContext& call, const SleepRequest& req, SleepResponse* out) {
+      [this](const CallContext& call, const SleepRequest& req,
+             SleepResponse* out) {
         ++handled_;
         std::cout << "sleep started" << std::endl;
         absl::SleepFor(absl::Milliseconds(req.milliseconds()));

@@ -16,7 +16,8 @@ namespace ismap::liu::testing {
 class Subprocess {
  public:
   // Starts `argv[0]` with `argv`; its stdout and stderr go to `output_file`.
-  Subprocess(const std::vector<std::string>& argv, const std::string& output_file);
+  Subprocess(const std::vector<std::string>& argv,
+             const std::string& output_file);
   // Kills the process if it still runs.
   ~Subprocess();
 

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
-#include "gtest/gtest.h"
 #include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
 
@@ -15,8 +15,10 @@ namespace ismap::liu::testing {
 std::string SourceRulesDir() { return LIU_SOURCE_DIR "/rules"; }
 
 void CopySourceRules(const TempDir& into) {
-  for (const auto& entry : std::filesystem::directory_iterator(SourceRulesDir())) {
-    std::filesystem::copy(entry.path(), into.Join(entry.path().filename().string()));
+  for (const auto& entry :
+       std::filesystem::directory_iterator(SourceRulesDir())) {
+    std::filesystem::copy(entry.path(),
+                          into.Join(entry.path().filename().string()));
   }
 }
 
@@ -59,10 +61,11 @@ absl::Status TestServer::Restart() {
 
 std::string TestServer::Token(Role role, const std::string& organisation,
                               const std::string& subject) const {
-  absl::StatusOr<DevSigningKey> key = LoadDevSigningKey(server_->dev_signing_key_path());
+  absl::StatusOr<DevSigningKey> key =
+      LoadDevSigningKey(server_->dev_signing_key_path());
   absl::StatusOr<std::string> token =
-      key.ok() ? MintDevToken(*key, Caller{role, organisation, subject}, absl::Now(),
-                              absl::Hours(1))
+      key.ok() ? MintDevToken(*key, Caller{role, organisation, subject},
+                              absl::Now(), absl::Hours(1))
                : key.status();
   if (!token.ok()) {
     // A test that expects a refusal must not pass because no token was sent.
@@ -73,7 +76,8 @@ std::string TestServer::Token(Role role, const std::string& organisation,
   return *token;
 }
 
-std::unique_ptr<grpc::ClientContext> TestServer::Context(const std::string& token) {
+std::unique_ptr<grpc::ClientContext> TestServer::Context(
+    const std::string& token) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);

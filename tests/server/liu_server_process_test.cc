@@ -11,8 +11,8 @@
 #include "clients/liuctl/server_probe.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
-#include "ismap/liu/v1/audit_trail.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "ismap/liu/v1/audit_trail.grpc.pb.h"
 #include "services/server/liu_server.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/temp_dir.h"
@@ -25,19 +25,22 @@ using ::testing::HasSubstr;
 
 TEST(LiuServerProcessTest, ServesEveryServiceAndStopsCleanlyOnSigterm) {
   testing::TempDir dir;
-  testing::Subprocess server(
-      {LIU_SERVER_BINARY, "--listen=127.0.0.1:0", "--plaintext", "--data_dir=" + dir.Join("data"),
-       "--rules_dir=" + testing::SourceRulesDir()},
-      dir.Join("server.log"));
-  ASSERT_TRUE(testing::WaitForOutput(server, "Ctrl-C to stop", absl::Seconds(30)))
+  testing::Subprocess server({LIU_SERVER_BINARY, "--listen=127.0.0.1:0",
+                              "--plaintext", "--data_dir=" + dir.Join("data"),
+                              "--rules_dir=" + testing::SourceRulesDir()},
+                             dir.Join("server.log"));
+  ASSERT_TRUE(
+      testing::WaitForOutput(server, "Ctrl-C to stop", absl::Seconds(30)))
       << server.Output();
   std::smatch match;
   const std::string output = server.Output();
-  ASSERT_TRUE(std::regex_search(output, match, std::regex("\\(port ([0-9]+)\\)")));
+  ASSERT_TRUE(
+      std::regex_search(output, match, std::regex("\\(port ([0-9]+)\\)")));
   EXPECT_THAT(output, HasSubstr("liuctl dev-token --key_file="));
 
-  const auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", match[1].str()),
-                                           grpc::InsecureChannelCredentials());
+  const auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", match[1].str()),
+                          grpc::InsecureChannelCredentials());
   std::vector<std::string> names = LiuServer::ServiceNames();
   names.push_back("");
   for (const std::string& name : names) {
@@ -61,11 +64,12 @@ TEST(LiuServerProcessTest, ABadRulesFileRefusesStartupNamingFileAndLine) {
                   "required_distinct_ministries: two\n");
   testing::TempDir dir;
   testing::Subprocess server(
-      {LIU_SERVER_BINARY, "--listen=127.0.0.1:0", "--plaintext", "--data_dir=" + dir.Join("data"),
-       "--rules_dir=" + rules.path()},
+      {LIU_SERVER_BINARY, "--listen=127.0.0.1:0", "--plaintext",
+       "--data_dir=" + dir.Join("data"), "--rules_dir=" + rules.path()},
       dir.Join("server.log"));
   const std::optional<int> code = server.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value()) << "the server started despite a bad rules file";
+  ASSERT_TRUE(code.has_value())
+      << "the server started despite a bad rules file";
   EXPECT_NE(*code, 0);
   EXPECT_THAT(server.Output(),
               HasSubstr(rules.Join("review_policy.textproto") + ":3:"));
@@ -75,31 +79,33 @@ TEST(LiuServerProcessTest, ABadRulesFileRefusesStartupNamingFileAndLine) {
 TEST(LiuServerProcessTest, LiuctlMintsTokensWithTheServersKey) {
   testing::TempDir dir;
   {
-    auto server = testing::TestServer::Start({testing::SourceRulesDir(), dir.path()});
+    auto server =
+        testing::TestServer::Start({testing::SourceRulesDir(), dir.path()});
     ASSERT_TRUE(server.ok());
   }
-  testing::Subprocess liuctl({LIU_LIUCTL_BINARY, "dev-token", "--role=ministry",
-                              "--organisation=mlit",
-                              "--key_file=" + dir.Join("dev-signing-key.pem")},
-                             dir.Join("token.txt"));
+  testing::Subprocess liuctl(
+      {LIU_LIUCTL_BINARY, "dev-token", "--role=ministry", "--organisation=mlit",
+       "--key_file=" + dir.Join("dev-signing-key.pem")},
+      dir.Join("token.txt"));
   ASSERT_EQ(liuctl.Wait(absl::Seconds(10)), 0) << liuctl.Output();
   EXPECT_THAT(liuctl.Output(), ::testing::StartsWith("eyJ"));  // A JWT.
 
-  testing::Subprocess refused({LIU_LIUCTL_BINARY, "dev-token", "--role=admin",
-                               "--organisation=mlit",
-                               "--key_file=" + dir.Join("dev-signing-key.pem")},
-                              dir.Join("refused.txt"));
+  testing::Subprocess refused(
+      {LIU_LIUCTL_BINARY, "dev-token", "--role=admin", "--organisation=mlit",
+       "--key_file=" + dir.Join("dev-signing-key.pem")},
+      dir.Join("refused.txt"));
   EXPECT_EQ(refused.Wait(absl::Seconds(10)), 2);
   EXPECT_THAT(refused.Output(), HasSubstr("--role=csp|ministry|ipa"));
 }
 
 // Runs `liuctl audit verify` against `port` with `token`; returns its exit
 // code and output.
-std::pair<int, std::string> LiuctlAuditVerify(const testing::TempDir& dir, int port,
+std::pair<int, std::string> LiuctlAuditVerify(const testing::TempDir& dir,
+                                              int port,
                                               const std::string& token) {
   testing::Subprocess liuctl(
-      {LIU_LIUCTL_BINARY, "audit", "verify", absl::StrCat("--server=127.0.0.1:", port),
-       "--token=" + token},
+      {LIU_LIUCTL_BINARY, "audit", "verify",
+       absl::StrCat("--server=127.0.0.1:", port), "--token=" + token},
       dir.Join("verify.txt"));
   const std::optional<int> code = liuctl.Wait(absl::Seconds(30));
   return {code.value_or(-1), liuctl.Output()};
@@ -114,9 +120,10 @@ TEST(LiuServerProcessTest, TheAuditTrailRecordsRuleLoadsAndTamperingIsNamed) {
   ASSERT_TRUE(server.ok()) << server.status();
   // A second rule set: a second event.
   (*server)->Stop();
-  rules.WriteFile("review_policy.textproto",
-                  "# proto-message: ismap.liu.v1.ReviewPolicy\n"
-                  "processing_period_days: 45\nrequired_distinct_ministries: 2\n");
+  rules.WriteFile(
+      "review_policy.textproto",
+      "# proto-message: ismap.liu.v1.ReviewPolicy\n"
+      "processing_period_days: 45\nrequired_distinct_ministries: 2\n");
   server = testing::TestServer::Start({rules.path(), data_dir});
   ASSERT_TRUE(server.ok()) << server.status();
 
@@ -135,16 +142,17 @@ TEST(LiuServerProcessTest, TheAuditTrailRecordsRuleLoadsAndTamperingIsNamed) {
   auto [code, output] = LiuctlAuditVerify(dir, (*server)->port(), ipa);
   EXPECT_EQ(code, 0) << output;
   EXPECT_THAT(output, HasSubstr("intact: 2 events verified"));
-  std::tie(code, output) =
-      LiuctlAuditVerify(dir, (*server)->port(), (*server)->Token(Role::kMinistry, "mlit"));
+  std::tie(code, output) = LiuctlAuditVerify(
+      dir, (*server)->port(), (*server)->Token(Role::kMinistry, "mlit"));
   EXPECT_EQ(code, 6) << output;
 
   // Someone edits the first event in the file while the server is down.
   (*server)->Stop();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((data_dir + "/liu.sqlite3").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_events SET actor = 'ipa:ipa/mallory' "
-                             "WHERE sequence = 1",
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE audit_events SET actor = 'ipa:ipa/mallory' "
+                         "WHERE sequence = 1",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -152,14 +160,16 @@ TEST(LiuServerProcessTest, TheAuditTrailRecordsRuleLoadsAndTamperingIsNamed) {
   ASSERT_TRUE(server.ok()) << server.status();
   stub = (*server)->Stub<v1::AuditTrailService>();
   v1::AuditTrailVerification verification;
-  ASSERT_TRUE(stub->VerifyAuditTrail(
-                      testing::TestServer::Context((*server)->Token(Role::kIpa, "ipa")).get(),
-                      v1::VerifyAuditTrailRequest(), &verification)
-                  .ok());
+  ASSERT_TRUE(
+      stub->VerifyAuditTrail(
+              testing::TestServer::Context((*server)->Token(Role::kIpa, "ipa"))
+                  .get(),
+              v1::VerifyAuditTrailRequest(), &verification)
+          .ok());
   EXPECT_FALSE(verification.intact());
   EXPECT_EQ(verification.first_broken_sequence(), 1);
-  std::tie(code, output) =
-      LiuctlAuditVerify(dir, (*server)->port(), (*server)->Token(Role::kIpa, "ipa"));
+  std::tie(code, output) = LiuctlAuditVerify(
+      dir, (*server)->port(), (*server)->Token(Role::kIpa, "ipa"));
   EXPECT_EQ(code, 5) << output;
   EXPECT_THAT(output, HasSubstr("BROKEN at event 1: event 1 was altered"));
 }

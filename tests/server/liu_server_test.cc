@@ -3,11 +3,11 @@
 // the rule-set service, and idempotent start-up.
 #include "services/server/liu_server.h"
 
-#include <map>
-#include <set>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include <map>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -35,16 +35,18 @@ using testing::TestServer;
 const absl::Duration kTimeout = absl::Seconds(10);
 
 std::unique_ptr<TestServer> StartOrDie(TestServer::Options options = {}) {
-  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(options);
+  absl::StatusOr<std::unique_ptr<TestServer>> server =
+      TestServer::Start(options);
   EXPECT_TRUE(server.ok()) << server.status();
   return server.ok() ? *std::move(server) : nullptr;
 }
 
 // Calls `method` with an empty request through the generic stub, with the
 // given authorization (none if empty); returns the call's status.
-grpc::Status CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,
-                                  const google::protobuf::MethodDescriptor& method,
-                                  const std::string& token) {
+grpc::Status CallWithEmptyRequest(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const google::protobuf::MethodDescriptor& method,
+    const std::string& token) {
   const std::string path =
       absl::StrCat("/", method.service()->full_name(), "/", method.name());
   std::unique_ptr<grpc::ClientContext> context = TestServer::Context(token);
@@ -55,8 +57,8 @@ grpc::Status CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,
   grpc::Status status;
   grpc::Slice empty;
   if (!method.server_streaming()) {
-    auto call = stub.PrepareUnaryCall(context.get(), path, grpc::ByteBuffer(&empty, 1),
-                                      &queue);
+    auto call = stub.PrepareUnaryCall(context.get(), path,
+                                      grpc::ByteBuffer(&empty, 1), &queue);
     call->StartCall();
     grpc::ByteBuffer response;
     call->Finish(&response, &status, nullptr);
@@ -82,9 +84,11 @@ grpc::Status CallWithEmptyRequest(const std::shared_ptr<grpc::Channel>& channel,
 std::vector<const google::protobuf::MethodDescriptor*> MethodsOf(
     const std::string& service) {
   const google::protobuf::ServiceDescriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          service);
   std::vector<const google::protobuf::MethodDescriptor*> methods;
-  for (int i = 0; descriptor != nullptr && i < descriptor->method_count(); ++i) {
+  for (int i = 0; descriptor != nullptr && i < descriptor->method_count();
+       ++i) {
     methods.push_back(descriptor->method(i));
   }
   return methods;
@@ -101,7 +105,9 @@ TEST(LiuServerTest, HealthReportsServingForTheServerAndEachService) {
     ASSERT_TRUE(status.ok()) << name << ": " << status.status();
     EXPECT_EQ(*status, ServingStatus::kServing) << name;
   }
-  EXPECT_EQ(CheckHealth(server->channel(), "no.such.Service", kTimeout).status().code(),
+  EXPECT_EQ(CheckHealth(server->channel(), "no.such.Service", kTimeout)
+                .status()
+                .code(),
             absl::StatusCode::kNotFound);
 }
 
@@ -111,9 +117,10 @@ TEST(LiuServerTest, ReflectionListsTheFourApiServices) {
   const auto services = ListServicesByReflection(server->channel(), kTimeout);
   ASSERT_TRUE(services.ok()) << services.status();
   for (const char* name :
-       {"ismap.liu.v1.ImpactAssessmentService", "ismap.liu.v1.EligibilityService",
-        "ismap.liu.v1.ReviewService", "ismap.liu.v1.AuditPlanningService",
-        "ismap.liu.v1.RuleSetService", "grpc.health.v1.Health"}) {
+       {"ismap.liu.v1.ImpactAssessmentService",
+        "ismap.liu.v1.EligibilityService", "ismap.liu.v1.ReviewService",
+        "ismap.liu.v1.AuditPlanningService", "ismap.liu.v1.RuleSetService",
+        "grpc.health.v1.Health"}) {
     EXPECT_THAT(*services, Contains(name));
   }
 }
@@ -132,10 +139,13 @@ absl::StatusOr<std::string> DumpDatabase(const std::string& data_dir) {
               "sqlite_master ORDER BY type, name",
               "SELECT component || '/' || version || ' ' || checksum || ' ' || "
               "applied_at FROM schema_migrations ORDER BY component, version",
-              "SELECT version || ' ' || first_loaded_us FROM rule_sets ORDER BY version",
-              "SELECT version || ' ' || path || ' ' || sha256 FROM rule_set_files "
+              "SELECT version || ' ' || first_loaded_us FROM rule_sets ORDER "
+              "BY version",
+              "SELECT version || ' ' || path || ' ' || sha256 FROM "
+              "rule_set_files "
               "ORDER BY version, path",
-              "SELECT sequence || ' ' || hash FROM audit_events ORDER BY sequence"}) {
+              "SELECT sequence || ' ' || hash FROM audit_events ORDER BY "
+              "sequence"}) {
           ASSIGN_OR_RETURN(std::vector<storage::Row> rows, tx.Query(query, {}));
           for (const storage::Row& row : rows) {
             ASSIGN_OR_RETURN(std::string line, row.Text(0));
@@ -150,13 +160,16 @@ absl::StatusOr<std::string> DumpDatabase(const std::string& data_dir) {
 // Tokens that must never get a call through, each made with the server's own
 // development key where a signature is involved.
 std::map<std::string, std::string> BadTokens(TestServer& server) {
-  const DevSigningKey key = *LoadDevSigningKey(server.server().dev_signing_key_path());
+  const DevSigningKey key =
+      *LoadDevSigningKey(server.server().dev_signing_key_path());
   const Caller ipa{Role::kIpa, "ipa", "tester"};
   const absl::Time now = absl::Now();
   auto sign = [&](JwtClaims claims) {
-    return *SignJwt(claims, JwtAlgorithm::kEs256, key.private_key.get(), key.kid);
+    return *SignJwt(claims, JwtAlgorithm::kEs256, key.private_key.get(),
+                    key.kid);
   };
-  const JwtClaims valid{kDevTokenIssuer, kTokenAudience, ipa, now, now + absl::Hours(1)};
+  const JwtClaims valid{kDevTokenIssuer, kTokenAudience, ipa, now,
+                        now + absl::Hours(1)};
   std::map<std::string, std::string> tokens;
   tokens["none"] = "";
   JwtClaims claims = valid;
@@ -178,28 +191,30 @@ std::map<std::string, std::string> BadTokens(TestServer& server) {
   forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
   tokens["forged signature"] = forged;
   testing::TempDir other;
-  tokens["another key"] = *MintDevToken(*LoadOrCreateDevSigningKey(other.path()), ipa,
-                                        now, absl::Hours(1));
-  const std::string claims_part = good.substr(good.find('.') + 1,
-                                              good.rfind('.') - good.find('.') - 1);
+  tokens["another key"] = *MintDevToken(
+      *LoadOrCreateDevSigningKey(other.path()), ipa, now, absl::Hours(1));
+  const std::string claims_part =
+      good.substr(good.find('.') + 1, good.rfind('.') - good.find('.') - 1);
   tokens["alg none"] =
-      absl::StrCat(absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})"), ".",
-                   claims_part, ".");
+      absl::StrCat(absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})"),
+                   ".", claims_part, ".");
   const std::string hs_signed =
-      absl::StrCat(absl::WebSafeBase64Escape(
-                       absl::StrCat(R"({"alg":"HS256","kid":")", key.kid, R"("})")),
+      absl::StrCat(absl::WebSafeBase64Escape(absl::StrCat(
+                       R"({"alg":"HS256","kid":")", key.kid, R"("})")),
                    ".", claims_part);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_length = 0;
   HMAC(EVP_sha256(), key.jwks.data(), static_cast<int>(key.jwks.size()),
-       reinterpret_cast<const unsigned char*>(hs_signed.data()), hs_signed.size(), mac,
-       &mac_length);
-  tokens["HS256 with the public key"] = absl::StrCat(
-      hs_signed, ".",
-      absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<char*>(mac), mac_length)));
-  tokens["unknown kid"] = *SignJwt(valid, JwtAlgorithm::kEs256, key.private_key.get(),
-                                   "no-such-key");
-  tokens["malformed base64"] = "eyJ!!!.eyJ***." + good.substr(good.rfind('.') + 1);
+       reinterpret_cast<const unsigned char*>(hs_signed.data()),
+       hs_signed.size(), mac, &mac_length);
+  tokens["HS256 with the public key"] =
+      absl::StrCat(hs_signed, ".",
+                   absl::WebSafeBase64Escape(absl::string_view(
+                       reinterpret_cast<char*>(mac), mac_length)));
+  tokens["unknown kid"] = *SignJwt(valid, JwtAlgorithm::kEs256,
+                                   key.private_key.get(), "no-such-key");
+  tokens["malformed base64"] =
+      "eyJ!!!.eyJ***." + good.substr(good.rfind('.') + 1);
   return tokens;
 }
 
@@ -223,7 +238,8 @@ TEST(LiuServerTest, EveryRpcRefusesCallsWithoutAValidToken) {
   EXPECT_EQ(checked, static_cast<int>(
                          (*server->server().rules().Require<v1::AccessPolicy>())
                              ->methods_size()));
-  EXPECT_EQ(*DumpDatabase(server->data_dir()), before);  // Refusals change nothing.
+  EXPECT_EQ(*DumpDatabase(server->data_dir()),
+            before);  // Refusals change nothing.
 }
 
 TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
@@ -245,8 +261,9 @@ TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
   int refused = 0;
   int calls = 0;
   for (const std::string& service : LiuServer::ServiceNames()) {
-    const bool later_issue = service != v1::RuleSetService::service_full_name() &&
-                             service != v1::AuditTrailService::service_full_name();
+    const bool later_issue =
+        service != v1::RuleSetService::service_full_name() &&
+        service != v1::AuditTrailService::service_full_name();
     for (const auto* method : MethodsOf(service)) {
       const std::string rpc = absl::StrCat(service, "/", method->name());
       ASSERT_EQ(granted.count(rpc), 1u) << rpc << " has no policy entry";
@@ -258,16 +275,18 @@ TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
           EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
               << rpc << " as " << RoleName(role);
           EXPECT_THAT(status.error_message(),
-                      HasSubstr(absl::StrCat("the ", RoleName(role), " role may not call ",
-                                             rpc)));
+                      HasSubstr(absl::StrCat("the ", RoleName(role),
+                                             " role may not call ", rpc)));
           ++refused;
         } else if (later_issue) {
           EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
               << rpc << " as " << RoleName(role);
           EXPECT_THAT(status.error_message(), HasSubstr("issue #")) << rpc;
         } else {
-          EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << rpc;
-          EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << rpc;
+          EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+              << rpc;
+          EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+              << rpc;
         }
       }
     }
@@ -280,13 +299,15 @@ TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
 TEST(LiuServerTest, AServerWithoutAPolicyEntryForAnRpcDoesNotStart) {
   testing::TempDir rules;
   testing::CopySourceRules(rules);
-  const std::string policy = *testing::ReadFile(rules.Join("access_policy.textproto"));
+  const std::string policy =
+      *testing::ReadFile(rules.Join("access_policy.textproto"));
   const std::string entry = "ismap.liu.v1.ReviewService/RejectReviewCase";
   const size_t at = policy.find(entry);
   ASSERT_NE(at, std::string::npos);
   const size_t begin = policy.rfind("methods {", at);
   const size_t end = policy.find("\n}\n", at) + 3;
-  rules.WriteFile("access_policy.textproto", policy.substr(0, begin) + policy.substr(end));
+  rules.WriteFile("access_policy.textproto",
+                  policy.substr(0, begin) + policy.substr(end));
   const auto server = TestServer::Start({rules.path(), ""});
   EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(server.status().message()), HasSubstr(entry));
@@ -301,7 +322,8 @@ TEST(LiuServerTest, RuleSetServiceReportsTheLoadedRules) {
   v1::GetRuleSetRequest request;
   request.set_name("ruleSets/current");
   v1::RuleSet current;
-  grpc::Status status = stub->GetRuleSet(TestServer::Context(token).get(), request, &current);
+  grpc::Status status =
+      stub->GetRuleSet(TestServer::Context(token).get(), request, &current);
   ASSERT_TRUE(status.ok()) << status.error_message();
   const RuleSet& loaded = server->server().rules();
   EXPECT_EQ(current.version(), loaded.version());
@@ -316,15 +338,19 @@ TEST(LiuServerTest, RuleSetServiceReportsTheLoadedRules) {
 
   request.set_name(current.name());
   v1::RuleSet by_version;
-  ASSERT_TRUE(stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version).ok());
+  ASSERT_TRUE(
+      stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version)
+          .ok());
   EXPECT_EQ(by_version.SerializeAsString(), current.SerializeAsString());
 
   request.set_name("ruleSets/0000");
-  EXPECT_EQ(stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
   request.set_name("targetBusinesses/1");
-  status = stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version);
+  status =
+      stub->GetRuleSet(TestServer::Context(token).get(), request, &by_version);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("name: must be ruleSets/"));
   EXPECT_FALSE(status.error_details().empty());
@@ -332,7 +358,8 @@ TEST(LiuServerTest, RuleSetServiceReportsTheLoadedRules) {
   v1::ListRuleSetsRequest list_request;
   list_request.set_page_size(-1);
   v1::ListRuleSetsResponse list;
-  status = stub->ListRuleSets(TestServer::Context(token).get(), list_request, &list);
+  status =
+      stub->ListRuleSets(TestServer::Context(token).get(), list_request, &list);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("page_size"));
 }
@@ -362,18 +389,21 @@ TEST(LiuServerTest, EveryRuleSetLoadedStaysReadableAfterTheRulesChange) {
   const std::string old_version = server->server().rules().version();
   server->Stop();
 
-  rules.WriteFile("review_policy.textproto",
-                  "# proto-message: ismap.liu.v1.ReviewPolicy\n"
-                  "processing_period_days: 20\nrequired_distinct_ministries: 2\n");
+  rules.WriteFile(
+      "review_policy.textproto",
+      "# proto-message: ismap.liu.v1.ReviewPolicy\n"
+      "processing_period_days: 20\nrequired_distinct_ministries: 2\n");
   server = StartOrDie({rules.path(), data.path()});
   ASSERT_NE(server, nullptr);
   EXPECT_NE(server->server().rules().version(), old_version);
 
   auto stub = server->Stub<v1::RuleSetService>();
   v1::ListRuleSetsResponse list;
-  ASSERT_TRUE(stub->ListRuleSets(TestServer::Context(server->Token(Role::kIpa, "ipa")).get(),
-                                 v1::ListRuleSetsRequest(), &list)
-                  .ok());
+  ASSERT_TRUE(
+      stub->ListRuleSets(
+              TestServer::Context(server->Token(Role::kIpa, "ipa")).get(),
+              v1::ListRuleSetsRequest(), &list)
+          .ok());
   ASSERT_EQ(list.rule_sets_size(), 2);
   std::set<std::string> versions;
   for (const v1::RuleSet& rule_set : list.rule_sets()) {
@@ -387,12 +417,14 @@ TEST(LiuServerTest, EveryRuleSetLoadedStaysReadableAfterTheRulesChange) {
   paged.set_page_size(1);
   v1::ListRuleSetsResponse page;
   const std::string token = server->Token(Role::kMinistry, "mlit");
-  ASSERT_TRUE(stub->ListRuleSets(TestServer::Context(token).get(), paged, &page).ok());
+  ASSERT_TRUE(
+      stub->ListRuleSets(TestServer::Context(token).get(), paged, &page).ok());
   ASSERT_EQ(page.rule_sets_size(), 1);
   ASSERT_FALSE(page.next_page_token().empty());
   paged.set_page_token(page.next_page_token());
   v1::ListRuleSetsResponse last;
-  ASSERT_TRUE(stub->ListRuleSets(TestServer::Context(token).get(), paged, &last).ok());
+  ASSERT_TRUE(
+      stub->ListRuleSets(TestServer::Context(token).get(), paged, &last).ok());
   ASSERT_EQ(last.rule_sets_size(), 1);
   EXPECT_TRUE(last.next_page_token().empty());
   EXPECT_NE(last.rule_sets(0).version(), page.rule_sets(0).version());

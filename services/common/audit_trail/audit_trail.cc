@@ -68,7 +68,9 @@ struct ChainHead {
 absl::StatusOr<ChainHead> ReadHead(Transaction& tx) {
   ASSIGN_OR_RETURN(
       std::vector<Row> rows,
-      tx.Query("SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1", {}));
+      tx.Query(
+          "SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1",
+          {}));
   ChainHead head;
   if (rows.empty()) return head;
   ASSIGN_OR_RETURN(head.last_sequence, rows[0].Int(0));
@@ -94,14 +96,17 @@ std::string AuditEventHash(const v1::AuditEvent& event) {
       absl::StrCat(event.sequence(), "\n",
                    TimeUtil::TimestampToMicroseconds(event.event_time()), "\n");
   for (const std::string* field :
-       {&event.actor(), &event.action(), &event.resource(), &event.before_sha256(),
-        &event.after_sha256(), &event.previous_hash()}) {
+       {&event.actor(), &event.action(), &event.resource(),
+        &event.before_sha256(), &event.after_sha256(),
+        &event.previous_hash()}) {
     absl::StrAppend(&canonical, field->size(), ":", *field, "\n");
   }
   return Sha256Hex(canonical);
 }
 
-absl::Span<const storage::Migration> AuditTrail::Migrations() { return kMigrations; }
+absl::Span<const storage::Migration> AuditTrail::Migrations() {
+  return kMigrations;
+}
 
 absl::Status AuditTrail::Append(Transaction& tx, const AuditRecord& record,
                                 absl::Time time) {
@@ -118,18 +123,21 @@ absl::Status AuditTrail::Append(Transaction& tx, const AuditRecord& record,
   event.set_previous_hash(head.last_hash);
   event.set_hash(AuditEventHash(event));
   RETURN_IF_ERROR(
-      tx.Execute("INSERT INTO audit_events (sequence, event_time_us, actor, action, "
-                 "resource, before_sha256, after_sha256, previous_hash, hash) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                 {event.sequence(), absl::ToUnixMicros(time), event.actor(),
-                  event.action(), event.resource(), event.before_sha256(),
-                  event.after_sha256(), event.previous_hash(), event.hash()})
+      tx.Execute(
+            "INSERT INTO audit_events (sequence, event_time_us, actor, action, "
+            "resource, before_sha256, after_sha256, previous_hash, hash) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            {event.sequence(), absl::ToUnixMicros(time), event.actor(),
+             event.action(), event.resource(), event.before_sha256(),
+             event.after_sha256(), event.previous_hash(), event.hash()})
           .status());
   return tx
-      .Execute("INSERT INTO audit_chain_head (id, last_sequence, last_hash) "
-               "VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET "
-               "last_sequence = excluded.last_sequence, last_hash = excluded.last_hash",
-               {event.sequence(), event.hash()})
+      .Execute(
+          "INSERT INTO audit_chain_head (id, last_sequence, last_hash) "
+          "VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET "
+          "last_sequence = excluded.last_sequence, last_hash = "
+          "excluded.last_hash",
+          {event.sequence(), event.hash()})
       .status();
 }
 
@@ -139,9 +147,10 @@ absl::StatusOr<v1::AuditTrailVerification> AuditTrail::Verify(Transaction& tx) {
   while (true) {
     ASSIGN_OR_RETURN(
         std::vector<Row> rows,
-        tx.Query(absl::StrCat(kSelectEvents,
-                              "WHERE sequence >= $1 ORDER BY sequence LIMIT $2"),
-                 {expected_sequence, kVerifyBatch}));
+        tx.Query(
+            absl::StrCat(kSelectEvents,
+                         "WHERE sequence >= $1 ORDER BY sequence LIMIT $2"),
+            {expected_sequence, kVerifyBatch}));
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(const v1::AuditEvent event, EventOf(row));
       const int64_t checked = expected_sequence - 1;
@@ -152,15 +161,17 @@ absl::StatusOr<v1::AuditTrailVerification> AuditTrail::Verify(Transaction& tx) {
                                    event.sequence(), ")"));
       }
       if (event.previous_hash() != expected_previous) {
-        return Broken(checked, event.sequence(),
-                      absl::StrCat("event ", event.sequence(),
-                                   " does not follow event ", event.sequence() - 1,
-                                   ": it was moved, replaced or inserted"));
+        return Broken(
+            checked, event.sequence(),
+            absl::StrCat("event ", event.sequence(), " does not follow event ",
+                         event.sequence() - 1,
+                         ": it was moved, replaced or inserted"));
       }
       if (AuditEventHash(event) != event.hash()) {
-        return Broken(checked, event.sequence(),
-                      absl::StrCat("event ", event.sequence(),
-                                   " was altered: its content does not match its hash"));
+        return Broken(
+            checked, event.sequence(),
+            absl::StrCat("event ", event.sequence(),
+                         " was altered: its content does not match its hash"));
       }
       expected_previous = event.hash();
       ++expected_sequence;
@@ -174,15 +185,17 @@ absl::StatusOr<v1::AuditTrailVerification> AuditTrail::Verify(Transaction& tx) {
     return Broken(checked, checked, "the chain head is missing");
   }
   if (head.last_sequence > checked) {
-    return Broken(checked, checked + 1,
-                  absl::StrCat("events ", checked + 1, " to ", head.last_sequence,
-                               " are missing (the last recorded event is ",
-                               head.last_sequence, ")"));
+    return Broken(
+        checked, checked + 1,
+        absl::StrCat("events ", checked + 1, " to ", head.last_sequence,
+                     " are missing (the last recorded event is ",
+                     head.last_sequence, ")"));
   }
   if (head.last_sequence != checked || head.last_hash != expected_previous) {
-    return Broken(checked, checked,
-                  absl::StrCat("event ", checked,
-                               " is not the last event the chain head recorded"));
+    return Broken(
+        checked, checked,
+        absl::StrCat("event ", checked,
+                     " is not the last event the chain head recorded"));
   }
   v1::AuditTrailVerification result;
   result.set_intact(true);
@@ -193,7 +206,8 @@ absl::StatusOr<v1::AuditTrailVerification> AuditTrail::Verify(Transaction& tx) {
 absl::StatusOr<std::vector<v1::AuditEvent>> AuditTrail::List(Transaction& tx,
                                                              const Page& page) {
   int64_t after_sequence = 0;
-  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after_sequence)) {
+  if (!page.after_key.empty() &&
+      !absl::SimpleAtoi(page.after_key, &after_sequence)) {
     FieldViolations violations;
     violations.Add("page_token", "is not a token this server issued");
     return violations.ToStatus();

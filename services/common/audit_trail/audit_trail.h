@@ -44,17 +44,18 @@ class AuditTrail {
 
   // Appends `record` as the next event, committed or rolled back with `tx`,
   // which must be a read-write transaction.
-  static absl::Status Append(storage::Transaction& tx, const AuditRecord& record,
-                             absl::Time time);
+  static absl::Status Append(storage::Transaction& tx,
+                             const AuditRecord& record, absl::Time time);
 
   // Recomputes the chain within `tx` (a consistent snapshot) and reports the
   // first event that does not verify. Reads the events in batches.
-  static absl::StatusOr<v1::AuditTrailVerification> Verify(storage::Transaction& tx);
+  static absl::StatusOr<v1::AuditTrailVerification> Verify(
+      storage::Transaction& tx);
 
   // Events in sequence order: up to page.size + 1 after the sequence in
   // page.after_key. INVALID_ARGUMENT (page_token) for a malformed key.
-  static absl::StatusOr<std::vector<v1::AuditEvent>> List(storage::Transaction& tx,
-                                                          const Page& page);
+  static absl::StatusOr<std::vector<v1::AuditEvent>> List(
+      storage::Transaction& tx, const Page& page);
 };
 
 }  // namespace ismap::liu

@@ -11,7 +11,8 @@ using storage::Database;
 using storage::Transaction;
 
 grpc::ServerUnaryReactor* AuditTrailServiceImpl::VerifyAuditTrail(
-    grpc::CallbackServerContext* context, const v1::VerifyAuditTrailRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::VerifyAuditTrailRequest* request,
     v1::AuditTrailVerification* response) {
   return runner_->Serve(
       context, v1::AuditTrailService::service_full_name(), __func__,
@@ -28,7 +29,8 @@ grpc::ServerUnaryReactor* AuditTrailServiceImpl::VerifyAuditTrail(
 }
 
 grpc::ServerUnaryReactor* AuditTrailServiceImpl::ListAuditEvents(
-    grpc::CallbackServerContext* context, const v1::ListAuditEventsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditEventsRequest* request,
     v1::ListAuditEventsResponse* response) {
   return runner_->Serve(
       context, v1::AuditTrailService::service_full_name(), __func__,
@@ -37,8 +39,8 @@ grpc::ServerUnaryReactor* AuditTrailServiceImpl::ListAuditEvents(
              v1::ListAuditEventsResponse* out) -> absl::Status {
         constexpr absl::string_view kFingerprint = "ListAuditEvents";
         FieldViolations violations;
-        const Page page =
-            ParsePage(req.page_size(), req.page_token(), kFingerprint, violations);
+        const Page page = ParsePage(req.page_size(), req.page_token(),
+                                    kFingerprint, violations);
         RETURN_IF_ERROR(violations.ToStatus());
         std::vector<v1::AuditEvent> events;
         RETURN_IF_ERROR(database_->RunInTransaction(
@@ -49,7 +51,8 @@ grpc::ServerUnaryReactor* AuditTrailServiceImpl::ListAuditEvents(
             }));
         const bool more_follow = events.size() > static_cast<size_t>(page.size);
         if (more_follow) events.pop_back();
-        for (v1::AuditEvent& event : events) *out->add_audit_events() = std::move(event);
+        for (v1::AuditEvent& event : events)
+          *out->add_audit_events() = std::move(event);
         out->set_next_page_token(NextPageToken(
             out->audit_events().empty()
                 ? ""

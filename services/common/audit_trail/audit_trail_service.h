@@ -10,9 +10,11 @@ namespace ismap::liu {
 
 // Serves AuditTrailService over one database's trail. Does not own the
 // runner or the database, which must outlive it. Thread-safe.
-class AuditTrailServiceImpl final : public v1::AuditTrailService::CallbackService {
+class AuditTrailServiceImpl final
+    : public v1::AuditTrailService::CallbackService {
  public:
-  AuditTrailServiceImpl(const UnaryCallRunner* runner, storage::Database* database)
+  AuditTrailServiceImpl(const UnaryCallRunner* runner,
+                        storage::Database* database)
       : runner_(runner), database_(database) {}
 
   grpc::ServerUnaryReactor* VerifyAuditTrail(

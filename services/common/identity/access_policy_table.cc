@@ -30,7 +30,8 @@ absl::StatusOr<AccessPolicyTable> AccessPolicyTable::Build(
   }
   for (const std::string& service : hosted_services) {
     const google::protobuf::ServiceDescriptor* descriptor =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            service);
     if (descriptor == nullptr) {
       return absl::FailedPreconditionError(
           absl::StrCat("unknown service ", service));
@@ -39,9 +40,10 @@ absl::StatusOr<AccessPolicyTable> AccessPolicyTable::Build(
       const std::string method =
           absl::StrCat(service, "/", descriptor->method(i)->name());
       if (table.grants_.find(method) == table.grants_.end()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the access policy has no entry for ", method,
-            "; every RPC served needs one (add it to access_policy.textproto)"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("the access policy has no entry for ", method,
+                         "; every RPC served needs one (add it to "
+                         "access_policy.textproto)"));
       }
     }
   }
@@ -57,8 +59,8 @@ absl::StatusOr<v1::AccessScope> AccessPolicyTable::Authorize(
     const auto grant = entry->second.find(ToCallerRole(caller.role));
     if (grant != entry->second.end()) return grant->second;
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "the ", RoleName(caller.role), " role may not call ", rpc));
+  return absl::PermissionDeniedError(
+      absl::StrCat("the ", RoleName(caller.role), " role may not call ", rpc));
 }
 
 }  // namespace ismap::liu

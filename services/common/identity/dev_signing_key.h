@@ -29,7 +29,8 @@ struct DevSigningKey {
 // Reads `<data_dir>/dev-signing-key.pem`, creating a new P-256 key there
 // (mode 0600) if it does not exist, and writes `<data_dir>/dev-jwks.json`.
 // INTERNAL if the files cannot be read or written.
-absl::StatusOr<DevSigningKey> LoadOrCreateDevSigningKey(const std::string& data_dir);
+absl::StatusOr<DevSigningKey> LoadOrCreateDevSigningKey(
+    const std::string& data_dir);
 
 // Reads an existing key file. NOT_FOUND if there is none; INVALID_ARGUMENT
 // if it is not a P-256 private key in PEM.

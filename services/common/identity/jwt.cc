@@ -84,14 +84,15 @@ bool IsPrintableId(absl::string_view id) {
   return true;
 }
 
-absl::StatusOr<std::shared_ptr<EVP_PKEY>> KeyFromParams(const char* type,
-                                                        OSSL_PARAM_BLD* builder) {
+absl::StatusOr<std::shared_ptr<EVP_PKEY>> KeyFromParams(
+    const char* type, OSSL_PARAM_BLD* builder) {
   OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(builder);
   EVP_PKEY_CTX* context = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
   EVP_PKEY* key = nullptr;
-  const bool built = params != nullptr && context != nullptr &&
-                     EVP_PKEY_fromdata_init(context) == 1 &&
-                     EVP_PKEY_fromdata(context, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
+  const bool built =
+      params != nullptr && context != nullptr &&
+      EVP_PKEY_fromdata_init(context) == 1 &&
+      EVP_PKEY_fromdata(context, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
   EVP_PKEY_CTX_free(context);
   OSSL_PARAM_free(params);
   if (!built) return absl::InvalidArgumentError("not a valid public key");
@@ -99,14 +100,16 @@ absl::StatusOr<std::shared_ptr<EVP_PKEY>> KeyFromParams(const char* type,
   EVP_PKEY_CTX* check = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
   const bool valid = check != nullptr && EVP_PKEY_public_check(check) == 1;
   EVP_PKEY_CTX_free(check);
-  if (!valid) return absl::InvalidArgumentError("the public key fails validation");
+  if (!valid)
+    return absl::InvalidArgumentError("the public key fails validation");
   return shared;
 }
 
 absl::StatusOr<std::string> Base64UrlMember(const Json& jwk, const char* name) {
   std::optional<std::string> encoded = StringMember(jwk, name);
   std::string decoded;
-  if (!encoded.has_value() || !DecodeBase64Url(*encoded, &decoded) || decoded.empty()) {
+  if (!encoded.has_value() || !DecodeBase64Url(*encoded, &decoded) ||
+      decoded.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", name, "\" must be a base64url string"));
   }
@@ -131,7 +134,8 @@ absl::StatusOr<JwtKeySet::Key> ParseJwk(const Json& jwk) {
       key = absl::InvalidArgumentError("only \"crv\": \"P-256\" is supported");
     } else if (!x.ok() || !y.ok()) {
       key = !x.ok() ? x.status() : y.status();
-    } else if (x->size() != kEs256CoordinateBytes || y->size() != kEs256CoordinateBytes) {
+    } else if (x->size() != kEs256CoordinateBytes ||
+               y->size() != kEs256CoordinateBytes) {
       key = absl::InvalidArgumentError("P-256 coordinates must be 32 bytes");
     } else {
       const std::string point = "\x04" + *x + *y;
@@ -150,8 +154,9 @@ absl::StatusOr<JwtKeySet::Key> ParseJwk(const Json& jwk) {
     } else {
       BnPtr modulus(BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()),
                               static_cast<int>(n->size()), nullptr));
-      BnPtr exponent(BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
-                               static_cast<int>(e->size()), nullptr));
+      BnPtr exponent(
+          BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
+                    static_cast<int>(e->size()), nullptr));
       OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_N, modulus.get());
       OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_E, exponent.get());
       key = KeyFromParams("RSA", builder);
@@ -166,8 +171,9 @@ absl::StatusOr<JwtKeySet::Key> ParseJwk(const Json& jwk) {
   OSSL_PARAM_BLD_free(builder);
   if (!key.ok()) return key.status();
   if (alg.has_value() && *alg != AlgorithmName(result.algorithm)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"alg\" is \"", *alg, "\" but the key is for ", AlgorithmName(result.algorithm)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"alg\" is \"", *alg, "\" but the key is for ",
+                     AlgorithmName(result.algorithm)));
   }
   result.public_key = *std::move(key);
   return result;
@@ -179,7 +185,8 @@ std::optional<std::string> Es256ToDer(absl::string_view signature) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(signature.data());
   ECDSA_SIG* sig = ECDSA_SIG_new();
   BIGNUM* r = BN_bin2bn(bytes, kEs256CoordinateBytes, nullptr);
-  BIGNUM* s = BN_bin2bn(bytes + kEs256CoordinateBytes, kEs256CoordinateBytes, nullptr);
+  BIGNUM* s =
+      BN_bin2bn(bytes + kEs256CoordinateBytes, kEs256CoordinateBytes, nullptr);
   ECDSA_SIG_set0(sig, r, s);
   unsigned char* der = nullptr;
   const int length = i2d_ECDSA_SIG(sig, &der);
@@ -204,10 +211,11 @@ bool VerifySignature(const JwtKeySet::Key& key, absl::string_view signed_part,
       context != nullptr &&
       EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr,
                            key.public_key.get()) == 1 &&
-      EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(signature.data()),
-                       signature.size(),
-                       reinterpret_cast<const unsigned char*>(signed_part.data()),
-                       signed_part.size()) == 1;
+      EVP_DigestVerify(
+          context, reinterpret_cast<const unsigned char*>(signature.data()),
+          signature.size(),
+          reinterpret_cast<const unsigned char*>(signed_part.data()),
+          signed_part.size()) == 1;
   EVP_MD_CTX_free(context);
   return verified;
 }
@@ -247,7 +255,8 @@ absl::StatusOr<JwtKeySet> JwtKeySet::FromJwks(absl::string_view jwks_json) {
   const std::optional<Json> document = ParseObject(jwks_json);
   if (!document.has_value() || !document->contains("keys") ||
       !(*document)["keys"].is_array()) {
-    return absl::InvalidArgumentError("a JWKS is a JSON object with a \"keys\" array");
+    return absl::InvalidArgumentError(
+        "a JWKS is a JSON object with a \"keys\" array");
   }
   JwtKeySet set;
   const Json& keys = (*document)["keys"];
@@ -256,7 +265,8 @@ absl::StatusOr<JwtKeySet> JwtKeySet::FromJwks(absl::string_view jwks_json) {
         keys[i].is_object() ? StringMember(keys[i], "kid") : std::nullopt;
     const std::string where = absl::StrCat("keys[", i, "]");
     if (!kid.has_value() || kid->empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": \"kid\" is required"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": \"kid\" is required"));
     }
     absl::StatusOr<Key> key = ParseJwk(keys[i]);
     if (!key.ok()) {
@@ -268,7 +278,8 @@ absl::StatusOr<JwtKeySet> JwtKeySet::FromJwks(absl::string_view jwks_json) {
           absl::StrCat(where, ": kid ", *kid, " appears twice"));
     }
   }
-  if (set.keys_.empty()) return absl::InvalidArgumentError("the JWKS has no keys");
+  if (set.keys_.empty())
+    return absl::InvalidArgumentError("the JWKS has no keys");
   return set;
 }
 
@@ -281,7 +292,8 @@ absl::StatusOr<Caller> JwtAuthenticator::Authenticate(absl::string_view token,
                                                       absl::Time now) const {
   if (token.size() > kMaxTokenBytes) return Unauthenticated("too long");
   const std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
-  if (parts.size() != 3) return Unauthenticated("not three dot-separated parts");
+  if (parts.size() != 3)
+    return Unauthenticated("not three dot-separated parts");
   std::string header_json;
   std::string claims_json;
   std::string signature;
@@ -291,8 +303,10 @@ absl::StatusOr<Caller> JwtAuthenticator::Authenticate(absl::string_view token,
     return Unauthenticated("a part is not base64url");
   }
   const std::optional<Json> header = ParseObject(header_json);
-  if (!header.has_value()) return Unauthenticated("the header is not a JSON object");
-  if (header->contains("crit")) return Unauthenticated("critical headers are not supported");
+  if (!header.has_value())
+    return Unauthenticated("the header is not a JSON object");
+  if (header->contains("crit"))
+    return Unauthenticated("critical headers are not supported");
   const std::optional<std::string> alg = StringMember(*header, "alg");
   if (alg != "RS256" && alg != "ES256") {
     return Unauthenticated("the algorithm must be RS256 or ES256");
@@ -310,7 +324,8 @@ absl::StatusOr<Caller> JwtAuthenticator::Authenticate(absl::string_view token,
   }
 
   const std::optional<Json> claims = ParseObject(claims_json);
-  if (!claims.has_value()) return Unauthenticated("the claims are not a JSON object");
+  if (!claims.has_value())
+    return Unauthenticated("the claims are not a JSON object");
   if (StringMember(*claims, "iss") != expectations_.issuer) {
     return Unauthenticated("wrong issuer");
   }
@@ -319,7 +334,8 @@ absl::StatusOr<Caller> JwtAuthenticator::Authenticate(absl::string_view token,
   }
   const std::optional<absl::Time> expiry = TimeMember(*claims, "exp");
   if (!expiry.has_value()) return Unauthenticated("no expiry");
-  if (now >= *expiry + expectations_.clock_skew) return Unauthenticated("expired");
+  if (now >= *expiry + expectations_.clock_skew)
+    return Unauthenticated("expired");
   if (claims->contains("nbf")) {
     const std::optional<absl::Time> not_before = TimeMember(*claims, "nbf");
     if (!not_before.has_value()) return Unauthenticated("malformed nbf");
@@ -328,7 +344,8 @@ absl::StatusOr<Caller> JwtAuthenticator::Authenticate(absl::string_view token,
     }
   }
   const std::optional<std::string> subject = StringMember(*claims, "sub");
-  const std::optional<std::string> role_name = StringMember(*claims, kRoleClaim);
+  const std::optional<std::string> role_name =
+      StringMember(*claims, kRoleClaim);
   const std::optional<std::string> organisation =
       StringMember(*claims, kOrganisationClaim);
   if (!subject.has_value() || !IsPrintableId(*subject)) {
@@ -342,9 +359,12 @@ absl::StatusOr<Caller> JwtAuthenticator::Authenticate(absl::string_view token,
   return Caller{*role, *organisation, *subject};
 }
 
-absl::StatusOr<std::string> SignJwt(const JwtClaims& claims, JwtAlgorithm algorithm,
-                                    EVP_PKEY* private_key, const std::string& kid) {
-  const Json header = {{"alg", AlgorithmName(algorithm)}, {"typ", "JWT"}, {"kid", kid}};
+absl::StatusOr<std::string> SignJwt(const JwtClaims& claims,
+                                    JwtAlgorithm algorithm,
+                                    EVP_PKEY* private_key,
+                                    const std::string& kid) {
+  const Json header = {
+      {"alg", AlgorithmName(algorithm)}, {"typ", "JWT"}, {"kid", kid}};
   const Json body = {{"iss", claims.issuer},
                      {"aud", claims.audience},
                      {"sub", claims.caller.subject},
@@ -360,30 +380,33 @@ absl::StatusOr<std::string> SignJwtJson(absl::string_view header_json,
                                         absl::string_view claims_json,
                                         JwtAlgorithm algorithm,
                                         EVP_PKEY* private_key) {
-  const bool fits = algorithm == JwtAlgorithm::kRs256 ? EVP_PKEY_is_a(private_key, "RSA")
-                                                      : EVP_PKEY_is_a(private_key, "EC");
+  const bool fits = algorithm == JwtAlgorithm::kRs256
+                        ? EVP_PKEY_is_a(private_key, "RSA")
+                        : EVP_PKEY_is_a(private_key, "EC");
   if (!fits) {
     return absl::InvalidArgumentError(
         absl::StrCat("the key cannot sign ", AlgorithmName(algorithm)));
   }
-  const std::string signed_part =
-      absl::StrCat(EncodeBase64Url(header_json), ".", EncodeBase64Url(claims_json));
+  const std::string signed_part = absl::StrCat(
+      EncodeBase64Url(header_json), ".", EncodeBase64Url(claims_json));
 
   EVP_MD_CTX* context = EVP_MD_CTX_new();
   size_t length = 0;
   std::string signature;
-  bool signed_ok = context != nullptr &&
-                   EVP_DigestSignInit(context, nullptr, EVP_sha256(), nullptr,
-                                      private_key) == 1 &&
-                   EVP_DigestSign(context, nullptr, &length,
-                                  reinterpret_cast<const unsigned char*>(signed_part.data()),
-                                  signed_part.size()) == 1;
+  bool signed_ok =
+      context != nullptr &&
+      EVP_DigestSignInit(context, nullptr, EVP_sha256(), nullptr,
+                         private_key) == 1 &&
+      EVP_DigestSign(context, nullptr, &length,
+                     reinterpret_cast<const unsigned char*>(signed_part.data()),
+                     signed_part.size()) == 1;
   if (signed_ok) {
     signature.resize(length);
-    signed_ok = EVP_DigestSign(context, reinterpret_cast<unsigned char*>(signature.data()),
-                               &length,
-                               reinterpret_cast<const unsigned char*>(signed_part.data()),
-                               signed_part.size()) == 1;
+    signed_ok =
+        EVP_DigestSign(
+            context, reinterpret_cast<unsigned char*>(signature.data()),
+            &length, reinterpret_cast<const unsigned char*>(signed_part.data()),
+            signed_part.size()) == 1;
     signature.resize(length);
   }
   EVP_MD_CTX_free(context);
@@ -391,12 +414,14 @@ absl::StatusOr<std::string> SignJwtJson(absl::string_view header_json,
 
   if (algorithm == JwtAlgorithm::kEs256) {
     const auto* der = reinterpret_cast<const unsigned char*>(signature.data());
-    ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(signature.size()));
+    ECDSA_SIG* sig =
+        d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(signature.size()));
     if (sig == nullptr) return absl::InternalError("malformed ECDSA signature");
     std::string raw(2 * kEs256CoordinateBytes, '\0');
     auto* out = reinterpret_cast<unsigned char*>(raw.data());
     BN_bn2binpad(ECDSA_SIG_get0_r(sig), out, kEs256CoordinateBytes);
-    BN_bn2binpad(ECDSA_SIG_get0_s(sig), out + kEs256CoordinateBytes, kEs256CoordinateBytes);
+    BN_bn2binpad(ECDSA_SIG_get0_s(sig), out + kEs256CoordinateBytes,
+                 kEs256CoordinateBytes);
     ECDSA_SIG_free(sig);
     signature = std::move(raw);
   }
@@ -407,7 +432,8 @@ absl::StatusOr<std::string> PublicJwk(EVP_PKEY* key, JwtAlgorithm algorithm,
                                       const std::string& kid) {
   Json jwk = {{"kid", kid}, {"use", "sig"}, {"alg", AlgorithmName(algorithm)}};
   if (algorithm == JwtAlgorithm::kEs256) {
-    if (!EVP_PKEY_is_a(key, "EC")) return absl::InvalidArgumentError("not an EC key");
+    if (!EVP_PKEY_is_a(key, "EC"))
+      return absl::InvalidArgumentError("not an EC key");
     ASSIGN_OR_RETURN(std::string x, BnMember(key, OSSL_PKEY_PARAM_EC_PUB_X));
     ASSIGN_OR_RETURN(std::string y, BnMember(key, OSSL_PKEY_PARAM_EC_PUB_Y));
     jwk["kty"] = "EC";
@@ -415,7 +441,8 @@ absl::StatusOr<std::string> PublicJwk(EVP_PKEY* key, JwtAlgorithm algorithm,
     jwk["x"] = EncodeBase64Url(PadTo(std::move(x), kEs256CoordinateBytes));
     jwk["y"] = EncodeBase64Url(PadTo(std::move(y), kEs256CoordinateBytes));
   } else {
-    if (!EVP_PKEY_is_a(key, "RSA")) return absl::InvalidArgumentError("not an RSA key");
+    if (!EVP_PKEY_is_a(key, "RSA"))
+      return absl::InvalidArgumentError("not an RSA key");
     ASSIGN_OR_RETURN(std::string n, BnMember(key, OSSL_PKEY_PARAM_RSA_N));
     ASSIGN_OR_RETURN(std::string e, BnMember(key, OSSL_PKEY_PARAM_RSA_E));
     jwk["kty"] = "RSA";

@@ -63,7 +63,7 @@ struct JwtExpectations {
 };
 
 // Claims that carry the programme identity of a caller.
-inline constexpr char kRoleClaim[] = "liu_role";          // csp|ministry|ipa
+inline constexpr char kRoleClaim[] = "liu_role";         // csp|ministry|ipa
 inline constexpr char kOrganisationClaim[] = "liu_org";  // e.g. "mlit"
 
 // Verifies bearer tokens as JWTs. Immutable; thread-safe.
@@ -96,7 +96,8 @@ struct JwtClaims {
 // Signs `claims` with `private_key` (RSA for RS256, P-256 for ES256) under key
 // id `kid`. INVALID_ARGUMENT if the key does not fit the algorithm.
 absl::StatusOr<std::string> SignJwt(const JwtClaims& claims,
-                                    JwtAlgorithm algorithm, EVP_PKEY* private_key,
+                                    JwtAlgorithm algorithm,
+                                    EVP_PKEY* private_key,
                                     const std::string& kid);
 
 // Signs the given header and claims JSON texts as they are (a lower level of

@@ -21,8 +21,8 @@ namespace {
 void AtLeast(FieldViolations& violations, const std::string& field,
              int64_t value, int64_t minimum) {
   if (value < minimum) {
-    violations.Add(field, absl::StrCat("must be at least ", minimum,
-                                       ", is ", value));
+    violations.Add(field,
+                   absl::StrCat("must be at least ", minimum, ", is ", value));
   }
 }
 
@@ -43,8 +43,8 @@ void CheckAuditPolicy(const v1::AuditPolicy& policy,
 
 void CheckReviewPolicy(const v1::ReviewPolicy& policy,
                        FieldViolations& violations) {
-  AtLeast(violations, "processing_period_days",
-          policy.processing_period_days(), 1);
+  AtLeast(violations, "processing_period_days", policy.processing_period_days(),
+          1);
   AtLeast(violations, "required_distinct_ministries",
           policy.required_distinct_ministries(), 1);
 }
@@ -57,20 +57,23 @@ void CheckAccessPolicy(const v1::AccessPolicy& policy,
     const std::string field = absl::StrCat("methods[", i, "]");
     const std::vector<std::string> parts = absl::StrSplit(entry.method(), '/');
     const google::protobuf::ServiceDescriptor* service =
-        parts.size() == 2
-            ? google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(parts[0])
-            : nullptr;
+        parts.size() == 2 ? google::protobuf::DescriptorPool::generated_pool()
+                                ->FindServiceByName(parts[0])
+                          : nullptr;
     if (service == nullptr || service->FindMethodByName(parts[1]) == nullptr) {
-      violations.Add(field + ".method",
-                     absl::StrCat("\"", entry.method(),
-                                  "\" is not an RPC of the API (<package>.<Service>/<Method>)"));
+      violations.Add(
+          field + ".method",
+          absl::StrCat(
+              "\"", entry.method(),
+              "\" is not an RPC of the API (<package>.<Service>/<Method>)"));
     } else if (!seen.insert(entry.method()).second) {
       violations.Add(field + ".method",
                      absl::StrCat(entry.method(), " has a second entry"));
     }
     if (entry.grants().empty()) {
-      violations.Add(field, "must grant at least one role (leave an RPC to nobody "
-                            "by not serving it)");
+      violations.Add(field,
+                     "must grant at least one role (leave an RPC to nobody "
+                     "by not serving it)");
     }
     std::set<int> roles;
     for (int g = 0; g < entry.grants_size(); ++g) {

@@ -74,9 +74,9 @@ absl::StatusOr<const pb::Descriptor*> DeclaredType(const std::string& file,
     const pb::Descriptor* descriptor =
         pb::DescriptorPool::generated_pool()->FindMessageTypeByName(type);
     if (descriptor == nullptr || descriptor->file()->name() != kRulesProto) {
-      return FileError(file, {line_number, 1},
-                       absl::StrCat("\"", type,
-                                    "\" is not a rules type of ", kRulesProto));
+      return FileError(
+          file, {line_number, 1},
+          absl::StrCat("\"", type, "\" is not a rules type of ", kRulesProto));
     }
     return descriptor;
   }
@@ -100,15 +100,17 @@ Position Locate(const pb::Descriptor* descriptor,
       segment = segment.substr(0, bracket);
     }
     const pb::FieldDescriptor* field =
-        descriptor == nullptr ? nullptr
-                              : descriptor->FindFieldByName(std::string(segment));
+        descriptor == nullptr
+            ? nullptr
+            : descriptor->FindFieldByName(std::string(segment));
     if (field == nullptr || tree == nullptr) return found;
-    const pb::TextFormat::ParseLocation location =
-        tree->GetLocation(field, field->is_repeated() ? std::max(index, 0) : -1);
+    const pb::TextFormat::ParseLocation location = tree->GetLocation(
+        field, field->is_repeated() ? std::max(index, 0) : -1);
     if (location.line < 0) return found;
     found = {location.line + 1, location.column + 1};
     if (field->type() != pb::FieldDescriptor::TYPE_MESSAGE) return found;
-    tree = tree->GetTreeForNested(field, field->is_repeated() ? std::max(index, 0) : -1);
+    tree = tree->GetTreeForNested(
+        field, field->is_repeated() ? std::max(index, 0) : -1);
     descriptor = field->message_type();
   }
   return found;
@@ -123,7 +125,8 @@ absl::StatusOr<RuleFile> LoadFile(const fs::path& directory,
   buffer << in.rdbuf();
   std::string content = buffer.str();
 
-  ASSIGN_OR_RETURN(const pb::Descriptor* descriptor, DeclaredType(file, content));
+  ASSIGN_OR_RETURN(const pb::Descriptor* descriptor,
+                   DeclaredType(file, content));
   std::unique_ptr<pb::Message> message(
       pb::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
 
@@ -141,7 +144,8 @@ absl::StatusOr<RuleFile> LoadFile(const fs::path& directory,
 
   const absl::Status checked = CheckRules(*message);
   if (!checked.ok()) {
-    const std::vector<v1::FieldViolation> violations = FieldViolationsOf(checked);
+    const std::vector<v1::FieldViolation> violations =
+        FieldViolationsOf(checked);
     if (violations.empty()) return FileError(file, {1, 1}, checked.message());
     std::vector<std::string> located;
     for (const v1::FieldViolation& violation : violations) {
@@ -198,9 +202,10 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::LoadFromDirectory(
     ASSIGN_OR_RETURN(RuleFile file, LoadFile(directory, name));
     for (const RuleFile& earlier : files) {
       if (earlier.message_type == file.message_type) {
-        return FileError((fs::path(directory) / name).string(), {1, 1},
-                         absl::StrCat("a second file of type ", file.message_type,
-                                      " (the first is ", earlier.path, ")"));
+        return FileError(
+            (fs::path(directory) / name).string(), {1, 1},
+            absl::StrCat("a second file of type ", file.message_type,
+                         " (the first is ", earlier.path, ")"));
       }
     }
     files.push_back(std::move(file));

@@ -59,7 +59,8 @@ class RuleSet {
       }
     }
     return absl::FailedPreconditionError(absl::StrCat(
-        "the rules directory has no file of type ", T::descriptor()->full_name(),
+        "the rules directory has no file of type ",
+        T::descriptor()->full_name(),
         " (header `# proto-message: ", T::descriptor()->full_name(), "`)"));
   }
 

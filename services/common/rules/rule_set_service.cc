@@ -19,7 +19,8 @@ grpc::ServerUnaryReactor* RuleSetServiceImpl::GetRuleSet(
         if (!absl::ConsumePrefix(&version, "ruleSets/") || version.empty() ||
             absl::StrContains(version, '/')) {
           FieldViolations violations;
-          violations.Add("name", "must be ruleSets/{version} or ruleSets/current");
+          violations.Add("name",
+                         "must be ruleSets/{version} or ruleSets/current");
           return violations.ToStatus();
         }
         if (version == "current") version = current_version_;
@@ -30,7 +31,8 @@ grpc::ServerUnaryReactor* RuleSetServiceImpl::GetRuleSet(
 }
 
 grpc::ServerUnaryReactor* RuleSetServiceImpl::ListRuleSets(
-    grpc::CallbackServerContext* context, const v1::ListRuleSetsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListRuleSetsRequest* request,
     v1::ListRuleSetsResponse* response) {
   return runner_->Serve(
       context, v1::RuleSetService::service_full_name(), __func__,
@@ -39,19 +41,22 @@ grpc::ServerUnaryReactor* RuleSetServiceImpl::ListRuleSets(
              v1::ListRuleSetsResponse* out) -> absl::Status {
         constexpr absl::string_view kFingerprint = "ListRuleSets";
         FieldViolations violations;
-        const Page page =
-            ParsePage(req.page_size(), req.page_token(), kFingerprint, violations);
+        const Page page = ParsePage(req.page_size(), req.page_token(),
+                                    kFingerprint, violations);
         RETURN_IF_ERROR(violations.ToStatus());
         ASSIGN_OR_RETURN(std::vector<v1::RuleSet> rule_sets,
                          store_->List(page, call.deadline));
-        const bool more_follow = rule_sets.size() > static_cast<size_t>(page.size);
+        const bool more_follow =
+            rule_sets.size() > static_cast<size_t>(page.size);
         if (more_follow) rule_sets.pop_back();
         for (v1::RuleSet& rule_set : rule_sets) {
           rule_set.set_current(rule_set.version() == current_version_);
           *out->add_rule_sets() = std::move(rule_set);
         }
         out->set_next_page_token(NextPageToken(
-            out->rule_sets().empty() ? "" : RuleSetStore::SortKey(*out->rule_sets().rbegin()),
+            out->rule_sets().empty()
+                ? ""
+                : RuleSetStore::SortKey(*out->rule_sets().rbegin()),
             more_follow, kFingerprint));
         return absl::OkStatus();
       });

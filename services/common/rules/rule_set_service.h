@@ -17,7 +17,9 @@ class RuleSetServiceImpl final : public v1::RuleSetService::CallbackService {
  public:
   RuleSetServiceImpl(const UnaryCallRunner* runner, const RuleSetStore* store,
                      std::string current_version)
-      : runner_(runner), store_(store), current_version_(std::move(current_version)) {}
+      : runner_(runner),
+        store_(store),
+        current_version_(std::move(current_version)) {}
 
   grpc::ServerUnaryReactor* GetRuleSet(grpc::CallbackServerContext* context,
                                        const v1::GetRuleSetRequest* request,

@@ -14,10 +14,10 @@
 namespace ismap::liu {
 namespace {
 
+using google::protobuf::util::TimeUtil;
 using storage::Database;
 using storage::Row;
 using storage::Transaction;
-using google::protobuf::util::TimeUtil;
 
 constexpr storage::Migration kMigrations[] = {
     {1, "create rule sets and their files", R"sql(
@@ -38,11 +38,13 @@ CREATE TABLE rule_set_files (
 };
 
 // Reads the files of `rule_set`, with or without their content.
-absl::Status ReadFiles(Transaction& tx, bool with_content, v1::RuleSet& rule_set) {
+absl::Status ReadFiles(Transaction& tx, bool with_content,
+                       v1::RuleSet& rule_set) {
   ASSIGN_OR_RETURN(
       std::vector<Row> rows,
       tx.Query(with_content
-                   ? "SELECT path, message_type, sha256, content FROM rule_set_files "
+                   ? "SELECT path, message_type, sha256, content FROM "
+                     "rule_set_files "
                      "WHERE version = $1 ORDER BY path"
                    : "SELECT path, message_type, sha256 FROM rule_set_files "
                      "WHERE version = $1 ORDER BY path",
@@ -87,8 +89,8 @@ absl::Status RuleSetStore::Record(const RuleSet& rules, absl::Time now) {
         if (inserted == 0) return absl::OkStatus();
         RETURN_IF_ERROR(AuditTrail::Append(
             tx,
-            {"system", "LoadRuleSet", absl::StrCat("ruleSets/", rules.version()), "",
-             rules.version()},
+            {"system", "LoadRuleSet",
+             absl::StrCat("ruleSets/", rules.version()), "", rules.version()},
             now));
         for (const RuleFile& file : rules.files()) {
           RETURN_IF_ERROR(
@@ -109,10 +111,11 @@ absl::StatusOr<v1::RuleSet> RuleSetStore::Get(absl::string_view version,
   RETURN_IF_ERROR(database_->RunInTransaction(
       Database::Access::kReadOnly, deadline,
       [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(std::vector<Row> rows,
-                         tx.Query("SELECT version, first_loaded_us FROM rule_sets "
-                                  "WHERE version = $1",
-                                  {std::string(version)}));
+        ASSIGN_OR_RETURN(
+            std::vector<Row> rows,
+            tx.Query("SELECT version, first_loaded_us FROM rule_sets "
+                     "WHERE version = $1",
+                     {std::string(version)}));
         if (rows.empty()) {
           return absl::NotFoundError(
               absl::StrCat("rule set ", version, " was never loaded here"));
@@ -124,8 +127,9 @@ absl::StatusOr<v1::RuleSet> RuleSetStore::Get(absl::string_view version,
 }
 
 std::string RuleSetStore::SortKey(const v1::RuleSet& rule_set) {
-  return absl::StrCat(TimeUtil::TimestampToMicroseconds(rule_set.first_loaded_time()),
-                      ":", rule_set.version());
+  return absl::StrCat(
+      TimeUtil::TimestampToMicroseconds(rule_set.first_loaded_time()), ":",
+      rule_set.version());
 }
 
 absl::StatusOr<std::vector<v1::RuleSet>> RuleSetStore::List(
@@ -154,7 +158,8 @@ absl::StatusOr<std::vector<v1::RuleSet>> RuleSetStore::List(
                      "WHERE first_loaded_us < $1 "
                      "OR (first_loaded_us = $1 AND version > $2) "
                      "ORDER BY first_loaded_us DESC, version LIMIT $3",
-                     {after_us, after_version, static_cast<int64_t>(page.size) + 1}));
+                     {after_us, after_version,
+                      static_cast<int64_t>(page.size) + 1}));
         for (const Row& row : rows) {
           ASSIGN_OR_RETURN(v1::RuleSet rule_set, RuleSetOf(row));
           RETURN_IF_ERROR(ReadFiles(tx, /*with_content=*/false, rule_set));

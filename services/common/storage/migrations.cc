@@ -44,8 +44,8 @@ absl::Status ApplyMigrations(Database& database, absl::string_view component,
         return tx.ExecuteScript(kCreateMigrationsTable);
       }));
 
-  const std::string applied_at = absl::FormatTime(absl::RFC3339_full, now,
-                                                  absl::UTCTimeZone());
+  const std::string applied_at =
+      absl::FormatTime(absl::RFC3339_full, now, absl::UTCTimeZone());
   for (const Migration& migration : migrations) {
     const std::string checksum = Sha256Hex(migration.sql);
     RETURN_IF_ERROR(database.RunInTransaction(
@@ -82,12 +82,11 @@ absl::Status ApplyMigrations(Database& database, absl::string_view component,
   return database.RunInTransaction(
       Database::Access::kReadOnly, no_deadline,
       [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(
-            std::vector<Row> newer,
-            tx.Query("SELECT version FROM schema_migrations "
-                     "WHERE component = $1 AND version > $2",
-                     {std::string(component),
-                      static_cast<int64_t>(migrations.size())}));
+        ASSIGN_OR_RETURN(std::vector<Row> newer,
+                         tx.Query("SELECT version FROM schema_migrations "
+                                  "WHERE component = $1 AND version > $2",
+                                  {std::string(component),
+                                   static_cast<int64_t>(migrations.size())}));
         if (!newer.empty()) {
           return absl::FailedPreconditionError(absl::StrCat(
               "the database has migrations of ", component,

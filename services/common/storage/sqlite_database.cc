@@ -3,9 +3,8 @@
 
 #include <sqlite3.h>
 
-#include <utility>
-
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -23,8 +22,8 @@ constexpr size_t kMaxCachedStatements = 256;
 
 // Maps an SQLite result code (extended codes are on) to a canonical status.
 absl::Status StatusOf(sqlite3* db, int rc, absl::string_view what) {
-  const std::string message =
-      absl::StrCat(what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  const std::string message = absl::StrCat(
+      what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc) {
     case SQLITE_OK:
     case SQLITE_DONE:
@@ -74,9 +73,9 @@ class Statement {
       statement->cached_ = true;
     } else {
       const char* tail = nullptr;
-      const int rc =
-          sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                             SQLITE_PREPARE_PERSISTENT, &statement->stmt_, &tail);
+      const int rc = sqlite3_prepare_v3(
+          db, sql.data(), static_cast<int>(sql.size()),
+          SQLITE_PREPARE_PERSISTENT, &statement->stmt_, &tail);
       RETURN_IF_ERROR(StatusOf(db, rc, "prepare"));
       if (statement->stmt_ == nullptr) {
         return absl::InternalError("empty SQL statement");
@@ -86,8 +85,8 @@ class Statement {
       if (!absl::StripAsciiWhitespace(
                absl::StripSuffix(absl::StripAsciiWhitespace(rest), ";"))
                .empty()) {
-        return absl::InternalError(
-            absl::StrCat("more than one statement given to Execute/Query: ", sql));
+        return absl::InternalError(absl::StrCat(
+            "more than one statement given to Execute/Query: ", sql));
       }
       if (connection.statements.size() < kMaxCachedStatements) {
         connection.statements.emplace(std::string(sql), statement->stmt_);
@@ -124,7 +123,8 @@ class Statement {
           values.emplace_back(std::monostate{});
           break;
         case SQLITE_INTEGER:
-          values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt_, c)));
+          values.emplace_back(
+              static_cast<int64_t>(sqlite3_column_int64(stmt_, c)));
           break;
         case SQLITE_TEXT:
           values.emplace_back(std::string(
@@ -134,14 +134,15 @@ class Statement {
         case SQLITE_BLOB: {
           const void* blob = sqlite3_column_blob(stmt_, c);
           const int size = sqlite3_column_bytes(stmt_, c);
-          values.emplace_back(Bytes{
-              blob == nullptr ? std::string()
-                              : std::string(static_cast<const char*>(blob), size)});
+          values.emplace_back(
+              Bytes{blob == nullptr
+                        ? std::string()
+                        : std::string(static_cast<const char*>(blob), size)});
           break;
         }
         default:
-          return absl::InternalError(
-              absl::StrCat("column ", c, " is floating point, which no store uses"));
+          return absl::InternalError(absl::StrCat(
+              "column ", c, " is floating point, which no store uses"));
       }
     }
     return Row(std::move(values));
@@ -154,7 +155,8 @@ class Statement {
     const std::string name = absl::StrCat("$", index);
     const int position = sqlite3_bind_parameter_index(stmt_, name.c_str());
     if (position == 0) {
-      return absl::InternalError(absl::StrCat("statement has no parameter ", name));
+      return absl::InternalError(
+          absl::StrCat("statement has no parameter ", name));
     }
     int rc = SQLITE_OK;
     if (std::holds_alternative<std::monostate>(value)) {
@@ -238,7 +240,8 @@ absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, bool reader,
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status = StatusOf(db, rc, absl::StrCat("open ", path));
     sqlite3_close_v2(db);
@@ -266,7 +269,8 @@ absl::Status EnableWal(sqlite3* db, const std::string& path) {
                        sqlite3_column_text(stmt, 0))) == "wal";
   sqlite3_finalize(stmt);
   if (!wal) {
-    return absl::InternalError(absl::StrCat("cannot put ", path, " in WAL mode"));
+    return absl::InternalError(
+        absl::StrCat("cannot put ", path, " in WAL mode"));
   }
   return absl::OkStatus();
 }
@@ -317,8 +321,8 @@ SqliteDatabase::Connection* SqliteDatabase::Acquire(Access access,
                                                     absl::Time deadline) {
   absl::MutexLock lock(&mu_);
   if (access == Access::kReadWrite) {
-    if (!mu_.AwaitWithDeadline(absl::Condition(this, &SqliteDatabase::WriterIdle),
-                               deadline)) {
+    if (!mu_.AwaitWithDeadline(
+            absl::Condition(this, &SqliteDatabase::WriterIdle), deadline)) {
       return nullptr;
     }
     writer_busy_ = true;
@@ -347,7 +351,8 @@ absl::Status SqliteDatabase::RunInTransaction(
     absl::FunctionRef<absl::Status(Transaction&)> fn) {
   // Lock waits (in SQLite's busy handler) and retries together take no longer
   // than the busy timeout, nor past the deadline.
-  const absl::Time wait_until = std::min(deadline, absl::Now() + options_.busy_timeout);
+  const absl::Time wait_until =
+      std::min(deadline, absl::Now() + options_.busy_timeout);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0) absl::SleepFor(RetryBackoff(attempt));
     if (absl::Now() >= wait_until) break;

@@ -82,7 +82,7 @@ class SqliteDatabase final : public Database {
 
   const Options options_;
   std::vector<std::unique_ptr<Connection>> all_;  // Fixed after Open().
-  Connection* writer_ = nullptr;                   // One of all_.
+  Connection* writer_ = nullptr;                  // One of all_.
   absl::Mutex mu_;
   std::vector<Connection*> idle_readers_ ABSL_GUARDED_BY(mu_);
   bool writer_busy_ ABSL_GUARDED_BY(mu_) = false;

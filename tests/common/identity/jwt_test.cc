@@ -6,7 +6,6 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rsa.h>
-
 #include <sys/stat.h>
 
 #include <random>
@@ -29,9 +28,7 @@ constexpr char kIssuer[] = "https://idp.example.go.jp";
 constexpr char kAudience[] = "ismap-liu";
 
 EvpPkeyPtr NewEcKey() { return EvpPkeyPtr(EVP_EC_gen("P-256")); }
-EvpPkeyPtr NewRsaKey(unsigned bits) {
-  return EvpPkeyPtr(EVP_RSA_gen(bits));
-}
+EvpPkeyPtr NewRsaKey(unsigned bits) { return EvpPkeyPtr(EVP_RSA_gen(bits)); }
 
 std::string Jwks(std::initializer_list<std::string> jwks) {
   std::string keys;
@@ -41,7 +38,9 @@ std::string Jwks(std::initializer_list<std::string> jwks) {
   return absl::StrCat("{\"keys\":[", keys, "]}");
 }
 
-std::string B64(absl::string_view text) { return absl::WebSafeBase64Escape(text); }
+std::string B64(absl::string_view text) {
+  return absl::WebSafeBase64Escape(text);
+}
 
 class JwtTest : public ::testing::Test {
  protected:
@@ -54,12 +53,14 @@ class JwtTest : public ::testing::Test {
                        {kIssuer, kAudience, absl::Seconds(60)}) {}
 
   JwtClaims Claims() const {
-    return {kIssuer, kAudience, kCaller, kNow - absl::Minutes(1), kNow + absl::Hours(1)};
+    return {kIssuer, kAudience, kCaller, kNow - absl::Minutes(1),
+            kNow + absl::Hours(1)};
   }
   std::string Es256(const JwtClaims& claims) const {
     return *SignJwt(claims, JwtAlgorithm::kEs256, ec_key_.get(), "ec-1");
   }
-  absl::StatusCode Verify(const std::string& token, absl::Time now = kNow) const {
+  absl::StatusCode Verify(const std::string& token,
+                          absl::Time now = kNow) const {
     return authenticator_.Authenticate(token, now).status().code();
   }
 
@@ -82,28 +83,33 @@ class JwtTest : public ::testing::Test {
 };
 
 TEST_F(JwtTest, Es256AndRs256TokensVerifyAsTheirCaller) {
-  const absl::StatusOr<Caller> es = authenticator_.Authenticate(Es256(Claims()), kNow);
+  const absl::StatusOr<Caller> es =
+      authenticator_.Authenticate(Es256(Claims()), kNow);
   ASSERT_TRUE(es.ok()) << es.status();
   EXPECT_EQ(es->role, Role::kMinistry);
   EXPECT_EQ(es->organisation, "mlit");
   EXPECT_EQ(es->subject, "alice");
-  const std::string rs = *SignJwt(Claims(), JwtAlgorithm::kRs256, rsa_key_.get(), "rsa-1");
+  const std::string rs =
+      *SignJwt(Claims(), JwtAlgorithm::kRs256, rsa_key_.get(), "rsa-1");
   EXPECT_TRUE(authenticator_.Authenticate(rs, kNow).ok());
 }
 
 TEST_F(JwtTest, SeveralKeysAllowRotation) {
   const EvpPkeyPtr next = NewEcKey();
-  const std::string next_jwk = *PublicJwk(next.get(), JwtAlgorithm::kEs256, "ec-2");
-  const JwtAuthenticator rotating(*JwtKeySet::FromJwks(Jwks({ec_jwk_, next_jwk})),
-                                  {kIssuer, kAudience});
+  const std::string next_jwk =
+      *PublicJwk(next.get(), JwtAlgorithm::kEs256, "ec-2");
+  const JwtAuthenticator rotating(
+      *JwtKeySet::FromJwks(Jwks({ec_jwk_, next_jwk})), {kIssuer, kAudience});
   EXPECT_TRUE(rotating.Authenticate(Es256(Claims()), kNow).ok());
-  EXPECT_TRUE(
-      rotating
-          .Authenticate(*SignJwt(Claims(), JwtAlgorithm::kEs256, next.get(), "ec-2"), kNow)
-          .ok());
+  EXPECT_TRUE(rotating
+                  .Authenticate(*SignJwt(Claims(), JwtAlgorithm::kEs256,
+                                         next.get(), "ec-2"),
+                                kNow)
+                  .ok());
   // The new key under the old key's id does not verify.
-  EXPECT_EQ(Verify(*SignJwt(Claims(), JwtAlgorithm::kEs256, next.get(), "ec-1")),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      Verify(*SignJwt(Claims(), JwtAlgorithm::kEs256, next.get(), "ec-1")),
+      absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(JwtTest, TimeClaimsHonourTheClockSkew) {
@@ -139,12 +145,14 @@ TEST_F(JwtTest, AudienceMayBeAnArray) {
   const std::string without_ours =
       R"({"iss":"https://idp.example.go.jp","aud":["other"],"sub":"a",)"
       R"("liu_role":"ipa","liu_org":"ipa","exp":1800003600})";
-  EXPECT_TRUE(authenticator_
-                  .Authenticate(*SignJwtJson(header, with_ours, JwtAlgorithm::kEs256,
-                                             ec_key_.get()),
-                                kNow)
-                  .ok());
-  EXPECT_EQ(Verify(*SignJwtJson(header, without_ours, JwtAlgorithm::kEs256, ec_key_.get())),
+  EXPECT_TRUE(
+      authenticator_
+          .Authenticate(*SignJwtJson(header, with_ours, JwtAlgorithm::kEs256,
+                                     ec_key_.get()),
+                        kNow)
+          .ok());
+  EXPECT_EQ(Verify(*SignJwtJson(header, without_ours, JwtAlgorithm::kEs256,
+                                ec_key_.get())),
             absl::StatusCode::kUnauthenticated);
 }
 
@@ -167,50 +175,57 @@ TEST_F(JwtTest, ForgeriesAreRefused) {
             absl::StatusCode::kUnauthenticated);
 
   // alg: none, with and without a signature.
-  EXPECT_EQ(Verify(Craft(R"({"alg":"none","kid":"ec-1"})", ValidClaimsJson(), "")),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(Verify(absl::StrCat(B64(R"({"alg":"none"})"), ".", B64(ValidClaimsJson()),
-                                ".")),
+  EXPECT_EQ(
+      Verify(Craft(R"({"alg":"none","kid":"ec-1"})", ValidClaimsJson(), "")),
+      absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Verify(absl::StrCat(B64(R"({"alg":"none"})"), ".",
+                                B64(ValidClaimsJson()), ".")),
             absl::StatusCode::kUnauthenticated);
 
   // HS256 with the public key (as its JWK text, and as its PEM-less bytes) as
   // the HMAC secret: the classic algorithm-confusion forgery.
   for (const std::string& secret : {ec_jwk_, rsa_jwk_}) {
     for (const char* kid : {"ec-1", "rsa-1"}) {
-      const std::string signed_part =
-          absl::StrCat(B64(absl::StrCat(R"({"alg":"HS256","kid":")", kid, R"("})")), ".",
-                       B64(ValidClaimsJson()));
+      const std::string signed_part = absl::StrCat(
+          B64(absl::StrCat(R"({"alg":"HS256","kid":")", kid, R"("})")), ".",
+          B64(ValidClaimsJson()));
       unsigned char mac[EVP_MAX_MD_SIZE];
       unsigned int mac_length = 0;
       HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(),
-           mac, &mac_length);
-      EXPECT_EQ(Verify(absl::StrCat(signed_part, ".",
-                                    B64(absl::string_view(reinterpret_cast<char*>(mac),
-                                                          mac_length)))),
-                absl::StatusCode::kUnauthenticated);
+           reinterpret_cast<const unsigned char*>(signed_part.data()),
+           signed_part.size(), mac, &mac_length);
+      EXPECT_EQ(
+          Verify(absl::StrCat(signed_part, ".",
+                              B64(absl::string_view(
+                                  reinterpret_cast<char*>(mac), mac_length)))),
+          absl::StatusCode::kUnauthenticated);
     }
   }
 
   // An RS256 signature presented under the EC key's id, and the reverse.
-  const std::string rs = *SignJwt(Claims(), JwtAlgorithm::kRs256, rsa_key_.get(), "ec-1");
+  const std::string rs =
+      *SignJwt(Claims(), JwtAlgorithm::kRs256, rsa_key_.get(), "ec-1");
   EXPECT_EQ(Verify(rs), absl::StatusCode::kUnauthenticated);
-  const std::string es = *SignJwt(Claims(), JwtAlgorithm::kEs256, ec_key_.get(), "rsa-1");
+  const std::string es =
+      *SignJwt(Claims(), JwtAlgorithm::kEs256, ec_key_.get(), "rsa-1");
   EXPECT_EQ(Verify(es), absl::StatusCode::kUnauthenticated);
 
   // Unknown and missing key ids.
-  EXPECT_EQ(Verify(*SignJwt(Claims(), JwtAlgorithm::kEs256, ec_key_.get(), "nope")),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      Verify(*SignJwt(Claims(), JwtAlgorithm::kEs256, ec_key_.get(), "nope")),
+      absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(JwtTest, MalformedTokensAreRefusedWithoutCrashing) {
   const std::string good = Es256(Claims());
   for (const std::string& token :
        {std::string(), std::string("."), std::string(".."), std::string("a.b"),
-        std::string("a.b.c.d"), good + "=", good + ".x", std::string("%%%.%%%.%%%"),
+        std::string("a.b.c.d"), good + "=", good + ".x",
+        std::string("%%%.%%%.%%%"),
         std::string("e30.e30.e30"),  // {} . {} . "{}"
         Craft("[]", ValidClaimsJson(), "x"), Craft("{", ValidClaimsJson(), "x"),
-        Craft(R"({"alg":"ES256","kid":"ec-1","crit":["exp"]})", ValidClaimsJson(), "x"),
+        Craft(R"({"alg":"ES256","kid":"ec-1","crit":["exp"]})",
+              ValidClaimsJson(), "x"),
         Craft(R"({"alg":5,"kid":"ec-1"})", ValidClaimsJson(), "x"),
         Craft(R"({"alg":"ES256","kid":["ec-1"]})", ValidClaimsJson(), "x"),
         std::string(9000, 'a'), std::string("\0\xff.\x80.\x01", 7)}) {
@@ -224,7 +239,8 @@ TEST_F(JwtTest, MalformedTokensAreRefusedWithoutCrashing) {
     for (int e = 0; e < edits; ++e) {
       token[random() % token.size()] = static_cast<char>(random() % 256);
     }
-    const absl::StatusOr<Caller> caller = authenticator_.Authenticate(token, kNow);
+    const absl::StatusOr<Caller> caller =
+        authenticator_.Authenticate(token, kNow);
     if (caller.ok()) {
       // Only a mutation that decodes to the same bytes may verify.
       EXPECT_EQ(caller->organisation, "mlit");
@@ -237,36 +253,46 @@ TEST_F(JwtTest, ValidlySignedTokensWithoutAProgrammeIdentityAreRefused) {
   const std::string base =
       R"("iss":"https://idp.example.go.jp","aud":"ismap-liu","exp":1800003600)";
   for (const std::string& rest :
-       {std::string(R"("sub":"a","liu_org":"mlit")"),                        // no role
-        std::string(R"("sub":"a","liu_role":"admin","liu_org":"mlit")"),      // bad role
-        std::string(R"("sub":"a","liu_role":"ministry")"),                    // no org
-        std::string(R"("sub":"a","liu_role":"ministry","liu_org":"../x")"),   // bad org
-        std::string(R"("sub":"a","liu_role":"ministry","liu_org":7)"),        // wrong type
-        std::string(R"("liu_role":"ministry","liu_org":"mlit")"),             // no sub
-        std::string(R"("sub":"a b","liu_role":"ministry","liu_org":"mlit")"),  // bad sub
-        std::string(R"("sub":"a","liu_role":"ministry","liu_org":"mlit","nbf":"x")")}) {
+       {std::string(R"("sub":"a","liu_org":"mlit")"),  // no role
+        std::string(
+            R"("sub":"a","liu_role":"admin","liu_org":"mlit")"),  // bad role
+        std::string(R"("sub":"a","liu_role":"ministry")"),        // no org
+        std::string(
+            R"("sub":"a","liu_role":"ministry","liu_org":"../x")"),  // bad org
+        std::string(
+            R"("sub":"a","liu_role":"ministry","liu_org":7)"),     // wrong type
+        std::string(R"("liu_role":"ministry","liu_org":"mlit")"),  // no sub
+        std::string(
+            R"("sub":"a b","liu_role":"ministry","liu_org":"mlit")"),  // bad
+                                                                       // sub
+        std::string(
+            R"("sub":"a","liu_role":"ministry","liu_org":"mlit","nbf":"x")")}) {
     const std::string claims = absl::StrCat("{", base, ",", rest, "}");
-    EXPECT_EQ(Verify(*SignJwtJson(header, claims, JwtAlgorithm::kEs256, ec_key_.get())),
+    EXPECT_EQ(Verify(*SignJwtJson(header, claims, JwtAlgorithm::kEs256,
+                                  ec_key_.get())),
               absl::StatusCode::kUnauthenticated)
         << claims;
   }
   // No expiry at all.
-  EXPECT_EQ(Verify(*SignJwtJson(
-                header,
-                R"({"iss":"https://idp.example.go.jp","aud":"ismap-liu","sub":"a",)"
-                R"("liu_role":"ministry","liu_org":"mlit"})",
-                JwtAlgorithm::kEs256, ec_key_.get())),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      Verify(*SignJwtJson(
+          header,
+          R"({"iss":"https://idp.example.go.jp","aud":"ismap-liu","sub":"a",)"
+          R"("liu_role":"ministry","liu_org":"mlit"})",
+          JwtAlgorithm::kEs256, ec_key_.get())),
+      absl::StatusCode::kUnauthenticated);
 }
 
 TEST(JwtKeySetTest, RefusesUnusableKeySets) {
   const EvpPkeyPtr ec = NewEcKey();
   const std::string jwk = *PublicJwk(ec.get(), JwtAlgorithm::kEs256, "k");
   const EvpPkeyPtr small_rsa = NewRsaKey(1024);
-  const std::string small = *PublicJwk(small_rsa.get(), JwtAlgorithm::kRs256, "small");
+  const std::string small =
+      *PublicJwk(small_rsa.get(), JwtAlgorithm::kRs256, "small");
   for (const std::string& jwks :
-       {std::string("not json"), std::string("{}"), std::string(R"({"keys":[]})"),
-        std::string(R"({"keys":{}})"), Jwks({jwk, jwk}), Jwks({small}),
+       {std::string("not json"), std::string("{}"),
+        std::string(R"({"keys":[]})"), std::string(R"({"keys":{}})"),
+        Jwks({jwk, jwk}), Jwks({small}),
         Jwks({R"({"kid":"x","kty":"oct","k":"c2VjcmV0"})"}),
         Jwks({R"({"kid":"x","kty":"EC","crv":"P-384","x":"AA","y":"AA"})"}),
         Jwks({R"({"kty":"EC","crv":"P-256"})"}),
@@ -274,7 +300,8 @@ TEST(JwtKeySetTest, RefusesUnusableKeySets) {
         Jwks({R"({"kid":"bad","kty":"EC","crv":"P-256",)"
               R"("x":"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",)"
               R"("y":"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})"}),
-        Jwks({absl::StrCat(jwk.substr(0, jwk.size() - 1), R"(,"use":"enc"})")})}) {
+        Jwks({absl::StrCat(jwk.substr(0, jwk.size() - 1),
+                           R"(,"use":"enc"})")})}) {
     EXPECT_EQ(JwtKeySet::FromJwks(jwks).status().code(),
               absl::StatusCode::kInvalidArgument)
         << jwks;
@@ -295,7 +322,8 @@ TEST(DevSigningKeyTest, IsCreatedOncePrivatelyAndMintsVerifiableTokens) {
                                        {kDevTokenIssuer, kTokenAudience});
   const std::string token = *MintDevToken(again, kCaller, kNow, absl::Hours(1));
   EXPECT_TRUE(authenticator.Authenticate(token, kNow).ok());
-  EXPECT_EQ(MintDevToken(first, Caller{Role::kCsp, "Bad Org", "x"}, kNow, absl::Hours(1))
+  EXPECT_EQ(MintDevToken(first, Caller{Role::kCsp, "Bad Org", "x"}, kNow,
+                         absl::Hours(1))
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);

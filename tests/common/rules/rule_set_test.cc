@@ -22,8 +22,8 @@ constexpr char kGoodAuditPolicy[] =
     "registration_hold_grace_months: 1\n";
 
 // Loads a directory holding one file, `audit_policy.textproto`, of `content`.
-absl::StatusOr<std::shared_ptr<const RuleSet>> LoadOne(const testing::TempDir& dir,
-                                                       const std::string& content) {
+absl::StatusOr<std::shared_ptr<const RuleSet>> LoadOne(
+    const testing::TempDir& dir, const std::string& content) {
   dir.WriteFile("audit_policy.textproto", content);
   return RuleSet::LoadFromDirectory(dir.path());
 }
@@ -39,7 +39,9 @@ TEST(RuleSetTest, TheRepositoryRulesLoadWithAStableVersion) {
   ASSERT_TRUE(policy.ok());
   EXPECT_EQ((*policy)->internal_audit_rotation_years(), 3);
   ASSERT_TRUE((*first)->Require<v1::ReviewPolicy>().ok());
-  EXPECT_EQ((*(*first)->Require<v1::ReviewPolicy>())->required_distinct_ministries(), 2);
+  EXPECT_EQ(
+      (*(*first)->Require<v1::ReviewPolicy>())->required_distinct_ministries(),
+      2);
 }
 
 TEST(RuleSetTest, VersionFollowsContentAndIgnoresOtherFiles) {
@@ -48,7 +50,8 @@ TEST(RuleSetTest, VersionFollowsContentAndIgnoresOtherFiles) {
   dir.WriteFile("README.md", "not a rules file");
   EXPECT_EQ((*RuleSet::LoadFromDirectory(dir.path()))->version(), before);
   const std::string after =
-      (*LoadOne(dir, std::string(kGoodAuditPolicy) + "# a comment\n"))->version();
+      (*LoadOne(dir, std::string(kGoodAuditPolicy) + "# a comment\n"))
+          ->version();
   EXPECT_NE(after, before);
 }
 
@@ -57,7 +60,8 @@ TEST(RuleSetTest, MissingTypeIsAFailedPreconditionNamingIt) {
   const auto rules = LoadOne(dir, kGoodAuditPolicy);
   const auto review = (*rules)->Require<v1::ReviewPolicy>();
   EXPECT_EQ(review.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(review.status().message()), HasSubstr("ismap.liu.v1.ReviewPolicy"));
+  EXPECT_THAT(std::string(review.status().message()),
+              HasSubstr("ismap.liu.v1.ReviewPolicy"));
 }
 
 struct BadFile {
@@ -76,7 +80,8 @@ TEST_P(BadRulesFileTest, NamesFileLineAndReason) {
   ASSERT_FALSE(rules.ok());
   EXPECT_EQ(rules.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(rules.status().message()),
-              HasSubstr(dir.Join("audit_policy.textproto") + ":" + GetParam().expected));
+              HasSubstr(dir.Join("audit_policy.textproto") + ":" +
+                        GetParam().expected));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -91,7 +96,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "# proto-message: ismap.liu.v1.AuditPolicy\n\n"
                 "external_audit_cycle_years: 3\n"
                 "internal_audit_rotation_yrs: 3\n",
-                "4:28: Message type \"ismap.liu.v1.AuditPolicy\" has no field named "
+                "4:28: Message type \"ismap.liu.v1.AuditPolicy\" has no field "
+                "named "
                 "\"internal_audit_rotation_yrs\""},
         BadFile{"RepeatedScalar",
                 "# proto-message: ismap.liu.v1.AuditPolicy\n"
@@ -123,7 +129,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "  method: \"ismap.liu.v1.ReviewService/DeleteEverything\"\n"
                 "  grants { role: CALLER_ROLE_IPA scope: ACCESS_SCOPE_ALL }\n"
                 "}\n",
-                "3:3: methods[0].method: \"ismap.liu.v1.ReviewService/DeleteEverything\" "
+                "3:3: methods[0].method: "
+                "\"ismap.liu.v1.ReviewService/DeleteEverything\" "
                 "is not an RPC"},
         BadFile{"PolicyGrantWithoutScope",
                 "# proto-message: ismap.liu.v1.AccessPolicy\n"
@@ -147,8 +154,10 @@ TEST(RuleSetTest, TwoFilesOfOneTypeAreRefused) {
   dir.WriteFile("zz_second.textproto", kGoodAuditPolicy);
   const auto rules = RuleSet::LoadFromDirectory(dir.path());
   EXPECT_EQ(rules.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(rules.status().message()), HasSubstr("zz_second.textproto:1:1"));
-  EXPECT_THAT(std::string(rules.status().message()), HasSubstr("audit_policy.textproto"));
+  EXPECT_THAT(std::string(rules.status().message()),
+              HasSubstr("zz_second.textproto:1:1"));
+  EXPECT_THAT(std::string(rules.status().message()),
+              HasSubstr("audit_policy.textproto"));
 }
 
 TEST(RuleSetTest, MissingDirectoryIsNotFound) {

@@ -16,7 +16,8 @@ constexpr Migration kV1[] = {
 };
 constexpr Migration kV2[] = {
     {1, "create a", "CREATE TABLE a (id TEXT PRIMARY KEY);"},
-    {2, "create b", "CREATE TABLE b (id TEXT PRIMARY KEY); CREATE INDEX b_id ON b (id);"},
+    {2, "create b",
+     "CREATE TABLE b (id TEXT PRIMARY KEY); CREATE INDEX b_id ON b (id);"},
 };
 
 // The whole schema and the migration records, as text.
@@ -64,7 +65,8 @@ TEST_F(MigrationsTest, BuildsTheSchemaFromNothingAndASecondRunChangesNothing) {
 
   database.reset();
   database = Open();
-  ASSERT_TRUE(ApplyMigrations(*database, "demo", kV2, kNow + absl::Hours(1)).ok());
+  ASSERT_TRUE(
+      ApplyMigrations(*database, "demo", kV2, kNow + absl::Hours(1)).ok());
   EXPECT_EQ(*Dump(*database), first);
 }
 

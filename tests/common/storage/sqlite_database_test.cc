@@ -24,7 +24,8 @@ const absl::Time kNoDeadline = absl::InfiniteFuture();
 absl::StatusOr<int64_t> QueryInt(Database& database, const char* sql) {
   int64_t value = 0;
   RETURN_IF_ERROR(database.RunInTransaction(
-      Database::Access::kReadOnly, kNoDeadline, [&](Transaction& tx) -> absl::Status {
+      Database::Access::kReadOnly, kNoDeadline,
+      [&](Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, {}));
         ASSIGN_OR_RETURN(value, rows.at(0).Int(0));
         return absl::OkStatus();
@@ -38,10 +39,12 @@ absl::Status IncrementCounter(Database& database) {
   return database.RunInTransaction(
       Database::Access::kReadWrite, absl::Now() + absl::Seconds(30),
       [](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(std::vector<Row> rows,
-                         tx.Query("SELECT n FROM items WHERE id = 'counter'", {}));
+        ASSIGN_OR_RETURN(
+            std::vector<Row> rows,
+            tx.Query("SELECT n FROM items WHERE id = 'counter'", {}));
         ASSIGN_OR_RETURN(const int64_t n, rows.at(0).Int(0));
-        return tx.Execute("UPDATE items SET n = $1 WHERE id = 'counter'", {n + 1})
+        return tx
+            .Execute("UPDATE items SET n = $1 WHERE id = 'counter'", {n + 1})
             .status();
       });
 }
@@ -50,16 +53,18 @@ class SqliteDatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
     database_ = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
-    ASSERT_TRUE(Write([](Transaction& tx) {
-                  return tx.ExecuteScript(
-                      "CREATE TABLE items (id TEXT PRIMARY KEY, n BIGINT NOT NULL "
-                      "CHECK (n >= 0), data BYTEA);"
-                      "CREATE TABLE links (item TEXT NOT NULL REFERENCES items (id));");
-                }).ok());
+    ASSERT_TRUE(
+        Write([](Transaction& tx) {
+          return tx.ExecuteScript(
+              "CREATE TABLE items (id TEXT PRIMARY KEY, n BIGINT NOT NULL "
+              "CHECK (n >= 0), data BYTEA);"
+              "CREATE TABLE links (item TEXT NOT NULL REFERENCES items (id));");
+        }).ok());
   }
 
   absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
-    return database_->RunInTransaction(Database::Access::kReadWrite, kNoDeadline, fn);
+    return database_->RunInTransaction(Database::Access::kReadWrite,
+                                       kNoDeadline, fn);
   }
 
   absl::StatusOr<int64_t> CountItems() {
@@ -71,39 +76,42 @@ class SqliteDatabaseTest : public ::testing::Test {
 };
 
 TEST_F(SqliteDatabaseTest, ValuesRoundTripIncludingJapaneseTextAndBinary) {
-  const std::string japanese = "業務・情報の影響度評価（機密性・完全性・可用性）";
+  const std::string japanese =
+      "業務・情報の影響度評価（機密性・完全性・可用性）";
   const std::string binary("\x00\xff\x01\x02", 4);
   ASSERT_TRUE(Write([&](Transaction& tx) {
                 return tx
-                    .Execute("INSERT INTO items (id, n, data) VALUES ($1, $2, $3)",
-                             {japanese, int64_t{42}, Bytes{binary}})
+                    .Execute(
+                        "INSERT INTO items (id, n, data) VALUES ($1, $2, $3)",
+                        {japanese, int64_t{42}, Bytes{binary}})
                     .status();
               }).ok());
-  ASSERT_TRUE(database_
-                  ->RunInTransaction(
-                      Database::Access::kReadOnly, kNoDeadline,
-                      [&](Transaction& tx) -> absl::Status {
-                        ASSIGN_OR_RETURN(
-                            std::vector<Row> rows,
-                            tx.Query("SELECT id, n, data, NULL FROM items WHERE n = $1",
-                                     {int64_t{42}}));
-                        EXPECT_EQ(rows.size(), 1u);
-                        EXPECT_EQ(*rows[0].Text(0), japanese);
-                        EXPECT_EQ(*rows[0].Int(1), 42);
-                        EXPECT_EQ(*rows[0].Blob(2), binary);
-                        EXPECT_TRUE(rows[0].IsNull(3));
-                        EXPECT_EQ(rows[0].Int(0).status().code(),
-                                  absl::StatusCode::kInternal);
-                        return absl::OkStatus();
-                      })
-                  .ok());
+  ASSERT_TRUE(
+      database_
+          ->RunInTransaction(
+              Database::Access::kReadOnly, kNoDeadline,
+              [&](Transaction& tx) -> absl::Status {
+                ASSIGN_OR_RETURN(
+                    std::vector<Row> rows,
+                    tx.Query("SELECT id, n, data, NULL FROM items WHERE n = $1",
+                             {int64_t{42}}));
+                EXPECT_EQ(rows.size(), 1u);
+                EXPECT_EQ(*rows[0].Text(0), japanese);
+                EXPECT_EQ(*rows[0].Int(1), 42);
+                EXPECT_EQ(*rows[0].Blob(2), binary);
+                EXPECT_TRUE(rows[0].IsNull(3));
+                EXPECT_EQ(rows[0].Int(0).status().code(),
+                          absl::StatusCode::kInternal);
+                return absl::OkStatus();
+              })
+          .ok());
 }
 
 TEST_F(SqliteDatabaseTest, FailedFunctionRollsBackEverything) {
   const absl::Status status = Write([](Transaction& tx) -> absl::Status {
-    RETURN_IF_ERROR(
-        tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)", {"a", int64_t{1}})
-            .status());
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
+                               {"a", int64_t{1}})
+                        .status());
     return absl::FailedPreconditionError("changed my mind");
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
@@ -112,25 +120,29 @@ TEST_F(SqliteDatabaseTest, FailedFunctionRollsBackEverything) {
 
 TEST_F(SqliteDatabaseTest, ConstraintViolationsMapToCanonicalCodes) {
   ASSERT_TRUE(Write([](Transaction& tx) {
-                return tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
-                                  {"a", int64_t{1}})
+                return tx
+                    .Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
+                             {"a", int64_t{1}})
                     .status();
               }).ok());
   EXPECT_EQ(Write([](Transaction& tx) {
-              return tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
-                                {"a", int64_t{2}})
+              return tx
+                  .Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
+                           {"a", int64_t{2}})
                   .status();
             }).code(),
             absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(Write([](Transaction& tx) {
-              return tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
-                                {"b", int64_t{-1}})
+              return tx
+                  .Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
+                           {"b", int64_t{-1}})
                   .status();
             }).code(),
             absl::StatusCode::kFailedPrecondition);
   // Foreign keys are enforced.
   EXPECT_EQ(Write([](Transaction& tx) {
-              return tx.Execute("INSERT INTO links (item) VALUES ($1)", {"missing"})
+              return tx
+                  .Execute("INSERT INTO links (item) VALUES ($1)", {"missing"})
                   .status();
             }).code(),
             absl::StatusCode::kFailedPrecondition);
@@ -139,7 +151,8 @@ TEST_F(SqliteDatabaseTest, ConstraintViolationsMapToCanonicalCodes) {
 
 TEST_F(SqliteDatabaseTest, ParameterMismatchIsAnInternalError) {
   EXPECT_EQ(Write([](Transaction& tx) {
-              return tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)", {"a"})
+              return tx
+                  .Execute("INSERT INTO items (id, n) VALUES ($1, $2)", {"a"})
                   .status();
             }).code(),
             absl::StatusCode::kInternal);
@@ -150,10 +163,11 @@ TEST_F(SqliteDatabaseTest, ParameterMismatchIsAnInternalError) {
 }
 
 TEST_F(SqliteDatabaseTest, ConcurrentReadModifyWritesLoseNoUpdate) {
-  ASSERT_TRUE(Write([](Transaction& tx) {
-                return tx.Execute("INSERT INTO items (id, n) VALUES ('counter', 0)", {})
-                    .status();
-              }).ok());
+  ASSERT_TRUE(
+      Write([](Transaction& tx) {
+        return tx.Execute("INSERT INTO items (id, n) VALUES ('counter', 0)", {})
+            .status();
+      }).ok());
   constexpr int kThreads = 4;
   constexpr int kIncrements = 50;
   std::vector<std::thread> threads;
@@ -167,12 +181,14 @@ TEST_F(SqliteDatabaseTest, ConcurrentReadModifyWritesLoseNoUpdate) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(*QueryInt(*database_, "SELECT n FROM items"), kThreads * kIncrements);
+  EXPECT_EQ(*QueryInt(*database_, "SELECT n FROM items"),
+            kThreads * kIncrements);
 }
 
 TEST_F(SqliteDatabaseTest, CommittedWritesAreSeenByANewProcessView) {
   ASSERT_TRUE(Write([](Transaction& tx) {
-                return tx.Execute("INSERT INTO items (id, n) VALUES ('kept', 1)", {})
+                return tx
+                    .Execute("INSERT INTO items (id, n) VALUES ('kept', 1)", {})
                     .status();
               }).ok());
   // A second, independent open of the same file sees the commit without the
@@ -203,16 +219,18 @@ TEST_F(SqliteDatabaseTest, DeadlineWhileWaitingForTheWriterTurn) {
 TEST_F(SqliteDatabaseTest, OneStatementPerCall) {
   EXPECT_EQ(Write([](Transaction& tx) {
               return tx
-                  .Execute("INSERT INTO items (id, n) VALUES ('a', 1); "
-                           "INSERT INTO items (id, n) VALUES ('b', 2)",
-                           {})
+                  .Execute(
+                      "INSERT INTO items (id, n) VALUES ('a', 1); "
+                      "INSERT INTO items (id, n) VALUES ('b', 2)",
+                      {})
                   .status();
             }).code(),
             absl::StatusCode::kInternal);
   EXPECT_EQ(*CountItems(), 0);
   // A trailing semicolon is not a second statement.
   EXPECT_TRUE(Write([](Transaction& tx) {
-                return tx.Execute("INSERT INTO items (id, n) VALUES ('a', 1);", {})
+                return tx
+                    .Execute("INSERT INTO items (id, n) VALUES ('a', 1);", {})
                     .status();
               }).ok());
 }
@@ -220,7 +238,8 @@ TEST_F(SqliteDatabaseTest, OneStatementPerCall) {
 TEST_F(SqliteDatabaseTest, ReadOnlyTransactionsCannotWrite) {
   const absl::Status status = database_->RunInTransaction(
       Database::Access::kReadOnly, kNoDeadline, [](Transaction& tx) {
-        return tx.Execute("INSERT INTO items (id, n) VALUES ('sneaky', 1)", {}).status();
+        return tx.Execute("INSERT INTO items (id, n) VALUES ('sneaky', 1)", {})
+            .status();
       });
   EXPECT_FALSE(status.ok());
   EXPECT_EQ(*CountItems(), 0);
@@ -228,7 +247,8 @@ TEST_F(SqliteDatabaseTest, ReadOnlyTransactionsCannotWrite) {
 
 // Two independent handles on one file behave as two processes would: they
 // share nothing in memory, only SQLite's file locks.
-TEST_F(SqliteDatabaseTest, ALockHeldByAnotherProcessIsWaitedForOnlyUntilTheDeadline) {
+TEST_F(SqliteDatabaseTest,
+       ALockHeldByAnotherProcessIsWaitedForOnlyUntilTheDeadline) {
   auto other = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
   SqliteDatabase::Options short_wait;
   short_wait.busy_timeout = absl::Milliseconds(500);
@@ -237,15 +257,16 @@ TEST_F(SqliteDatabaseTest, ALockHeldByAnotherProcessIsWaitedForOnlyUntilTheDeadl
   absl::Notification release;
   std::thread holder([&] {
     other
-        ->RunInTransaction(Database::Access::kReadWrite, kNoDeadline,
-                           [&](Transaction& tx) -> absl::Status {
-                             RETURN_IF_ERROR(
-                                 tx.Execute("INSERT INTO items (id, n) VALUES ('x', 1)", {})
-                                     .status());
-                             inside.Notify();
-                             release.WaitForNotification();
-                             return absl::OkStatus();
-                           })
+        ->RunInTransaction(
+            Database::Access::kReadWrite, kNoDeadline,
+            [&](Transaction& tx) -> absl::Status {
+              RETURN_IF_ERROR(
+                  tx.Execute("INSERT INTO items (id, n) VALUES ('x', 1)", {})
+                      .status());
+              inside.Notify();
+              release.WaitForNotification();
+              return absl::OkStatus();
+            })
         .IgnoreError();
   });
   inside.WaitForNotification();
@@ -258,20 +279,23 @@ TEST_F(SqliteDatabaseTest, ALockHeldByAnotherProcessIsWaitedForOnlyUntilTheDeadl
   const absl::Status with_deadline = database_->RunInTransaction(
       Database::Access::kReadWrite, absl::Now() + absl::Milliseconds(200),
       [](Transaction& tx) {
-        return tx.Execute("INSERT INTO items (id, n) VALUES ('z', 1)", {}).status();
+        return tx.Execute("INSERT INTO items (id, n) VALUES ('z', 1)", {})
+            .status();
       });
-  EXPECT_EQ(with_deadline.code(), absl::StatusCode::kDeadlineExceeded) << with_deadline;
+  EXPECT_EQ(with_deadline.code(), absl::StatusCode::kDeadlineExceeded)
+      << with_deadline;
   release.Notify();
   holder.join();
   EXPECT_LT(absl::Now() - start, absl::Seconds(60));  // Bounded, not stuck.
-  EXPECT_EQ(*CountItems(), 1);  // Only the holder's row.
+  EXPECT_EQ(*CountItems(), 1);                        // Only the holder's row.
 }
 
 TEST_F(SqliteDatabaseTest, TwoProcessesIncrementingLoseNoUpdate) {
-  ASSERT_TRUE(Write([](Transaction& tx) {
-                return tx.Execute("INSERT INTO items (id, n) VALUES ('counter', 0)", {})
-                    .status();
-              }).ok());
+  ASSERT_TRUE(
+      Write([](Transaction& tx) {
+        return tx.Execute("INSERT INTO items (id, n) VALUES ('counter', 0)", {})
+            .status();
+      }).ok());
   auto other = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
   constexpr int kIncrements = 100;
   auto increment = [](Database& database) {
@@ -306,13 +330,15 @@ TEST_F(SqliteDatabaseTest, AcknowledgedWritesSurviveKillMinus9) {
     auto database = *SqliteDatabase::Open(path, {});
     for (int64_t id = 1;; ++id) {
       const absl::Status status = database->RunInTransaction(
-          Database::Access::kReadWrite, absl::InfiniteFuture(), [&](Transaction& tx) {
+          Database::Access::kReadWrite, absl::InfiniteFuture(),
+          [&](Transaction& tx) {
             return tx
                 .Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
                          {absl::StrCat("row-", id), id})
                 .status();
           });
-      if (!status.ok() || write(acks[1], &id, sizeof(id)) != sizeof(id)) _exit(1);
+      if (!status.ok() || write(acks[1], &id, sizeof(id)) != sizeof(id))
+        _exit(1);
     }
   }
   close(acks[1]);
@@ -324,7 +350,8 @@ TEST_F(SqliteDatabaseTest, AcknowledgedWritesSurviveKillMinus9) {
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);
   int64_t late = 0;
-  while (read(acks[0], &late, sizeof(late)) == sizeof(late)) acknowledged = late;
+  while (read(acks[0], &late, sizeof(late)) == sizeof(late))
+    acknowledged = late;
   close(acks[0]);
 
   // Reopened after the crash, every acknowledged row is there.
@@ -332,20 +359,21 @@ TEST_F(SqliteDatabaseTest, AcknowledgedWritesSurviveKillMinus9) {
   auto reopened = *SqliteDatabase::Open(path, {});
   int64_t count = 0;
   int64_t max_n = 0;
-  ASSERT_TRUE(reopened
-                  ->RunInTransaction(
-                      Database::Access::kReadOnly, kNoDeadline,
-                      [&](Transaction& tx) -> absl::Status {
-                        ASSIGN_OR_RETURN(
-                            std::vector<Row> rows,
-                            tx.Query("SELECT COUNT(*), COALESCE(MAX(n), 0) FROM items "
-                                     "WHERE n <= $1",
-                                     {acknowledged}));
-                        ASSIGN_OR_RETURN(count, rows.at(0).Int(0));
-                        ASSIGN_OR_RETURN(max_n, rows.at(0).Int(1));
-                        return absl::OkStatus();
-                      })
-                  .ok());
+  ASSERT_TRUE(
+      reopened
+          ->RunInTransaction(
+              Database::Access::kReadOnly, kNoDeadline,
+              [&](Transaction& tx) -> absl::Status {
+                ASSIGN_OR_RETURN(
+                    std::vector<Row> rows,
+                    tx.Query("SELECT COUNT(*), COALESCE(MAX(n), 0) FROM items "
+                             "WHERE n <= $1",
+                             {acknowledged}));
+                ASSIGN_OR_RETURN(count, rows.at(0).Int(0));
+                ASSIGN_OR_RETURN(max_n, rows.at(0).Int(1));
+                return absl::OkStatus();
+              })
+          .ok());
   EXPECT_GE(acknowledged, 200);
   EXPECT_EQ(count, acknowledged);
   EXPECT_EQ(max_n, acknowledged);
