@@ -1,6 +1,7 @@
 // Semantic checks, one function per rules type.
 #include "services/common/rules/rule_checks.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -253,6 +254,111 @@ void CheckControlCatalog(const v1::ControlCatalog& catalog,
   }
 }
 
+// Ids of vocabulary terms, questions and answers: lowercase snake_case.
+bool IsTermId(const std::string& id) {
+  if (id.empty() || id.size() > 64 || !absl::ascii_islower(id[0])) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_';
+  });
+}
+
+void CheckTerms(
+    const google::protobuf::RepeatedPtrField<v1::VocabularyTerm>& terms,
+    const std::string& list, std::set<std::string>& seen,
+    FieldViolations& violations) {
+  for (int i = 0; i < terms.size(); ++i) {
+    const std::string field = absl::StrCat(list, "[", i, "]");
+    const v1::VocabularyTerm& term = terms[i];
+    if (!IsTermId(term.id())) {
+      violations.Add(field + ".id",
+                     "must be lowercase snake_case, 1-64 characters");
+    } else if (!seen.insert(term.id()).second) {
+      violations.Add(field + ".id",
+                     absl::StrCat(term.id(), " is defined twice"));
+    }
+    if (term.label().ja().empty() || term.label().en().empty()) {
+      violations.Add(field + ".label", "needs Japanese and English");
+    }
+  }
+}
+
+void CheckInformationVocabulary(const v1::InformationVocabulary& vocabulary,
+                                FieldViolations& violations) {
+  std::set<std::string> seen;
+  CheckTerms(vocabulary.information_kinds(), "information_kinds", seen,
+             violations);
+  CheckTerms(vocabulary.facts(), "facts", seen, violations);
+  if (vocabulary.information_kinds().empty()) {
+    violations.Add("information_kinds", "must define at least one kind");
+  }
+}
+
+void CheckImpactCriteria(const v1::ImpactCriteria& criteria,
+                         FieldViolations& violations) {
+  std::map<std::string, std::set<std::string>> answers_of;
+  for (int i = 0; i < criteria.questions_size(); ++i) {
+    const v1::ImpactQuestion& question = criteria.questions(i);
+    const std::string field = absl::StrCat("questions[", i, "]");
+    if (!IsTermId(question.id())) {
+      violations.Add(field + ".id",
+                     "must be lowercase snake_case, 1-64 characters");
+    } else if (answers_of.count(question.id()) > 0) {
+      violations.Add(field + ".id",
+                     absl::StrCat(question.id(), " is defined twice"));
+    }
+    std::set<std::string>& answers = answers_of[question.id()];
+    if (question.objective() == v1::SECURITY_OBJECTIVE_UNSPECIFIED) {
+      violations.Add(field + ".objective", "must be set");
+    }
+    if (question.scope() == v1::QUESTION_SCOPE_UNSPECIFIED) {
+      violations.Add(field + ".scope", "must be set");
+    }
+    if (question.text().ja().empty() || question.text().en().empty()) {
+      violations.Add(field + ".text", "needs Japanese and English");
+    }
+    if (question.answers_size() < 2) {
+      violations.Add(field + ".answers",
+                     "a question needs at least two answers");
+    }
+    bool some_low = false;
+    for (int a = 0; a < question.answers_size(); ++a) {
+      const v1::ImpactAnswer& answer = question.answers(a);
+      const std::string answer_field = absl::StrCat(field, ".answers[", a, "]");
+      if (!IsTermId(answer.id())) {
+        violations.Add(answer_field + ".id", "must be lowercase snake_case");
+      } else if (!answers.insert(answer.id()).second) {
+        violations.Add(answer_field + ".id",
+                       absl::StrCat(answer.id(), " is defined twice"));
+      }
+      if (answer.minimum_level() == v1::IMPACT_LEVEL_UNSPECIFIED) {
+        violations.Add(answer_field + ".minimum_level", "must be set");
+      }
+      some_low = some_low || answer.minimum_level() == v1::IMPACT_LEVEL_LOW;
+    }
+    if (!some_low) {
+      violations.Add(
+          field + ".answers",
+          "no answer allows LOW, so no business could be low impact");
+    }
+  }
+  for (int e = 0; e < criteria.examples_size(); ++e) {
+    const v1::ImpactExample& example = criteria.examples(e);
+    for (int a = 0; a < example.answers_size(); ++a) {
+      const v1::ExampleAnswer& answer = example.answers(a);
+      const auto question = answers_of.find(answer.question_id());
+      const std::string field =
+          absl::StrCat("examples[", e, "].answers[", a, "]");
+      if (question == answers_of.end()) {
+        violations.Add(field + ".question_id",
+                       absl::StrCat("unknown question ", answer.question_id()));
+      } else if (question->second.count(answer.answer_id()) == 0) {
+        violations.Add(field + ".answer_id",
+                       absl::StrCat("unknown answer ", answer.answer_id()));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status CheckRules(const google::protobuf::Message& rules) {
@@ -263,6 +369,12 @@ absl::Status CheckRules(const google::protobuf::Message& rules) {
     CheckReviewPolicy(*r, violations);
   } else if (const auto* a = dynamic_cast<const v1::AccessPolicy*>(&rules)) {
     CheckAccessPolicy(*a, violations);
+  } else if (const auto* v =
+                 dynamic_cast<const v1::InformationVocabulary*>(&rules)) {
+    CheckInformationVocabulary(*v, violations);
+  } else if (const auto* criteria =
+                 dynamic_cast<const v1::ImpactCriteria*>(&rules)) {
+    CheckImpactCriteria(*criteria, violations);
   } else if (const auto* c = dynamic_cast<const v1::ControlCatalog*>(&rules)) {
     CheckControlCatalog(*c, violations);
   }
