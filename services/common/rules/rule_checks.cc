@@ -359,6 +359,27 @@ void CheckImpactCriteria(const v1::ImpactCriteria& criteria,
   }
 }
 
+void CheckTargetBusinessList(const v1::TargetBusinessList& list,
+                             FieldViolations& violations) {
+  if (list.items().empty())
+    violations.Add("items", "must list at least one item");
+  for (int i = 0; i < list.items_size(); ++i) {
+    const v1::TargetBusinessItem& item = list.items(i);
+    const std::string field = absl::StrCat("items[", i, "]");
+    if (item.item_number() != i + 1) {
+      violations.Add(field + ".item_number",
+                     absl::StrCat("must be ", i + 1,
+                                  " (items are numbered 1, 2, 3, ...)"));
+    }
+    if (item.criterion().ja().empty() || item.criterion().en().empty()) {
+      violations.Add(field + ".criterion", "needs Japanese and English");
+    }
+    if (item.condition().kind_case() == v1::Condition::KIND_NOT_SET) {
+      violations.Add(field + ".condition", "must encode the criterion");
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status CheckRules(const google::protobuf::Message& rules) {
@@ -375,6 +396,9 @@ absl::Status CheckRules(const google::protobuf::Message& rules) {
   } else if (const auto* criteria =
                  dynamic_cast<const v1::ImpactCriteria*>(&rules)) {
     CheckImpactCriteria(*criteria, violations);
+  } else if (const auto* list =
+                 dynamic_cast<const v1::TargetBusinessList*>(&rules)) {
+    CheckTargetBusinessList(*list, violations);
   } else if (const auto* c = dynamic_cast<const v1::ControlCatalog*>(&rules)) {
     CheckControlCatalog(*c, violations);
   }
