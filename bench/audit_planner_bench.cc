@@ -30,7 +30,7 @@
 #include "services/audit/domain/control_scope.h"
 #include "services/audit/domain/external_audit_planner.h"
 #include "services/audit/domain/internal_audit_planner.h"
-#include "tests/harness/temp_dir.h"
+#include "services/common/file_contents.h"
 
 namespace ismap::liu::audit {
 namespace {
@@ -42,7 +42,7 @@ const absl::CivilDay kToday(2027, 6, 1);
 template <typename Rules>
 Rules LoadRules(const std::string& file) {
   const std::string path = std::string(LIU_SOURCE_DIR) + "/rules/" + file;
-  const absl::StatusOr<std::string> text = testing::ReadFile(path);
+  const absl::StatusOr<std::string> text = ReadFileContents(path);
   Rules rules;
   if (!text.ok() ||
       !google::protobuf::TextFormat::ParseFromString(*text, &rules)) {

@@ -13,10 +13,8 @@
 // server is unreachable or something is not SERVING; 5 the audit trail is
 // broken; 6 the server refused the call.
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,6 +27,7 @@
 #include "grpcpp/security/credentials.h"
 #include "ismap/liu/v1/audit_trail.grpc.pb.h"
 #include "services/common/caller.h"
+#include "services/common/file_contents.h"
 #include "services/common/identity/dev_signing_key.h"
 
 ABSL_FLAG(std::string, key_file, ".liu-data/dev-signing-key.pem",
@@ -100,13 +99,6 @@ int DevToken() {
   return EXIT_SUCCESS;
 }
 
-std::string ReadFileOrEmpty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
 // A channel to --server: TLS when --tls_ca is given (mutual with
 // --tls_cert/--tls_key), plaintext otherwise.
 std::shared_ptr<grpc::Channel> ServerChannel() {
@@ -116,10 +108,13 @@ std::shared_ptr<grpc::Channel> ServerChannel() {
                                grpc::InsecureChannelCredentials());
   }
   grpc::SslCredentialsOptions options;
-  options.pem_root_certs = ReadFileOrEmpty(ca);
+  options.pem_root_certs = ismap::liu::ReadFileContents(ca).value_or("");
   if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
-    options.pem_cert_chain = ReadFileOrEmpty(absl::GetFlag(FLAGS_tls_cert));
-    options.pem_private_key = ReadFileOrEmpty(absl::GetFlag(FLAGS_tls_key));
+    options.pem_cert_chain =
+        ismap::liu::ReadFileContents(absl::GetFlag(FLAGS_tls_cert))
+            .value_or("");
+    options.pem_private_key =
+        ismap::liu::ReadFileContents(absl::GetFlag(FLAGS_tls_key)).value_or("");
   }
   return grpc::CreateChannel(absl::GetFlag(FLAGS_server),
                              grpc::SslCredentials(options));

@@ -4,14 +4,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/common/file_contents.h"
 #include "services/common/status_macros.h"
 
 namespace ismap::liu {
@@ -35,13 +33,11 @@ bool IsLoopbackAddress(absl::string_view address) {
 namespace {
 
 absl::StatusOr<std::string> ReadPem(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  if (!in || content.str().empty()) {
+  absl::StatusOr<std::string> content = ReadFileContents(path);
+  if (!content.ok() || content->empty()) {
     return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
   }
-  return content.str();
+  return content;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(

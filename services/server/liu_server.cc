@@ -2,8 +2,6 @@
 #include "services/server/liu_server.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "services/audit/audit_planning_service.h"
@@ -11,6 +9,7 @@
 #include "services/common/audit_trail/audit_trail_service.h"
 #include "services/common/bounded_executor.h"
 #include "services/common/field_violations.h"
+#include "services/common/file_contents.h"
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/identity/jwt.h"
@@ -103,14 +102,12 @@ absl::StatusOr<TokenVerification> MakeTokenVerification(
         (std::filesystem::path(options.data_dir) / kDevSigningKeyFile).string();
     if (expectations.issuer.empty()) expectations.issuer = kDevTokenIssuer;
   } else {
-    std::ifstream in(options.jwks_file, std::ios::binary);
-    if (!in) {
+    absl::StatusOr<std::string> content = ReadFileContents(options.jwks_file);
+    if (!content.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("cannot read the JWKS file ", options.jwks_file));
     }
-    std::stringstream content;
-    content << in.rdbuf();
-    jwks = content.str();
+    jwks = *std::move(content);
     if (expectations.issuer.empty()) {
       return absl::InvalidArgumentError(
           "a JWKS file needs the issuer its tokens name (--token_issuer)");

@@ -9,6 +9,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "services/common/api_server.h"
+#include "services/common/file_contents.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "tests/harness/slow_service.h"
 #include "tests/harness/subprocess.h"
@@ -33,7 +34,7 @@ class Certificates {
   }
   std::string File(const std::string& name) const { return path_ + "/" + name; }
   std::string Read(const std::string& name) const {
-    return *testing::ReadFile(File(name));
+    return *ReadFileContents(File(name));
   }
 
  private:

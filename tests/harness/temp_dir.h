@@ -5,12 +5,7 @@
 
 #include <string>
 
-#include "absl/status/statusor.h"
-
 namespace ismap::liu::testing {
-
-// The content of the file at `path`; NOT_FOUND if it cannot be read.
-absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 class TempDir {
  public:

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "ismap/liu/v1/audit_trail.grpc.pb.h"
 #include "ismap/liu/v1/rule_set.grpc.pb.h"
+#include "services/common/file_contents.h"
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
@@ -300,7 +301,7 @@ TEST(LiuServerTest, AServerWithoutAPolicyEntryForAnRpcDoesNotStart) {
   testing::TempDir rules;
   testing::CopySourceRules(rules);
   const std::string policy =
-      *testing::ReadFile(rules.Join("access_policy.textproto"));
+      *ReadFileContents(rules.Join("access_policy.textproto"));
   const std::string entry = "ismap.liu.v1.ReviewService/RejectReviewCase";
   const size_t at = policy.find(entry);
   ASSERT_NE(at, std::string::npos);

@@ -13,27 +13,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/digest.h"
+#include "services/common/file_contents.h"
 #include "services/common/status_macros.h"
 
 namespace ismap::liu {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
-      return absl::NotFoundError(absl::StrCat("no file at ", path));
-    }
-    return absl::InternalError(absl::StrCat("cannot read ", path));
-  }
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // Creates `path` with `content`, readable by its owner only, all at once:
 // the content goes to a temporary file that is synced and then linked into
@@ -116,7 +103,7 @@ absl::StatusOr<std::string> NewPrivateKeyPem() {
 }  // namespace
 
 absl::StatusOr<DevSigningKey> LoadDevSigningKey(const std::string& key_file) {
-  ASSIGN_OR_RETURN(const std::string pem, ReadFile(key_file));
+  ASSIGN_OR_RETURN(const std::string pem, ReadFileContents(key_file));
   return FromPem(pem);
 }
 
@@ -124,13 +111,13 @@ absl::StatusOr<DevSigningKey> LoadOrCreateDevSigningKey(
     const std::string& data_dir) {
   const std::filesystem::path dir(data_dir);
   const std::string key_file = (dir / kDevSigningKeyFile).string();
-  absl::StatusOr<std::string> pem = ReadFile(key_file);
+  absl::StatusOr<std::string> pem = ReadFileContents(key_file);
   if (absl::IsNotFound(pem.status())) {
     ASSIGN_OR_RETURN(const std::string created, NewPrivateKeyPem());
     const absl::Status status = CreatePrivateFile(key_file, created);
     // A concurrent start may have created it first; use that one.
     if (!status.ok() && !absl::IsAlreadyExists(status)) return status;
-    pem = ReadFile(key_file);
+    pem = ReadFileContents(key_file);
   }
   if (!pem.ok()) return pem.status();
   ASSIGN_OR_RETURN(DevSigningKey key, FromPem(*pem));

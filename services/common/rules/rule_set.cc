@@ -3,9 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -18,6 +16,7 @@
 #include "google/protobuf/text_format.h"
 #include "services/common/digest.h"
 #include "services/common/field_violations.h"
+#include "services/common/file_contents.h"
 #include "services/common/rules/rule_checks.h"
 #include "services/common/status_macros.h"
 
@@ -119,11 +118,9 @@ Position Locate(const pb::Descriptor* descriptor,
 absl::StatusOr<RuleFile> LoadFile(const fs::path& directory,
                                   const std::string& name) {
   const std::string file = (directory / name).string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return FileError(file, {1, 1}, "cannot be read");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string content = buffer.str();
+  absl::StatusOr<std::string> read = ReadFileContents(file);
+  if (!read.ok()) return FileError(file, {1, 1}, "cannot be read");
+  std::string content = *std::move(read);
 
   ASSIGN_OR_RETURN(const pb::Descriptor* descriptor,
                    DeclaredType(file, content));

@@ -17,7 +17,7 @@
 #include "google/protobuf/text_format.h"
 #include "ismap/liu/v1/rules.pb.h"
 #include "services/audit/domain/control_scope.h"
-#include "tests/harness/temp_dir.h"
+#include "services/common/file_contents.h"
 
 namespace ismap::liu::audit::testing {
 
@@ -27,7 +27,7 @@ inline const v1::ControlCatalog& RepositoryCatalog() {
   static const v1::ControlCatalog* const catalog = [] {
     const std::string path =
         std::string(LIU_SOURCE_DIR) + "/rules/control_catalog.textproto";
-    const absl::StatusOr<std::string> text = liu::testing::ReadFile(path);
+    const absl::StatusOr<std::string> text = ReadFileContents(path);
     auto* parsed = new v1::ControlCatalog();
     if (!text.ok() ||
         !google::protobuf::TextFormat::ParseFromString(*text, parsed)) {
