@@ -4,8 +4,8 @@
 // write portable SQL (the subset SQLite 3.40 and PostgreSQL 15 share):
 // placeholders are `$1`, `$2`, ...; column types are TEXT, BIGINT and BYTEA
 // (which SQLite stores as given); upserts use `ON CONFLICT`. SQLite is the
-// embedded default (sqlite_database.h); a PostgreSQL implementation plugs in
-// behind the same interface without touching the services.
+// embedded default (sqlite_database.h); PostgreSQL (postgres_database.h) is
+// the shared one for several replicas; database_url.h chooses.
 #ifndef ISMAP_LIU_SERVICES_COMMON_STORAGE_DATABASE_H_
 #define ISMAP_LIU_SERVICES_COMMON_STORAGE_DATABASE_H_
 
@@ -51,6 +51,11 @@ class Row {
 
 // A transaction in progress. Valid only inside the function given to
 // Database::RunInTransaction, on that function's thread.
+//
+// A statement that fails ends the transaction's use, on every backend (as
+// PostgreSQL aborts such a transaction): later statements return INTERNAL,
+// and so does RunInTransaction, rolling back, even if the function returns
+// OK. A store that expects a statement to fail checks first instead.
 class Transaction {
  public:
   virtual ~Transaction() = default;

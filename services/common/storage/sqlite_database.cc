@@ -186,6 +186,46 @@ class SqliteTransaction final : public Transaction {
 
   absl::StatusOr<int64_t> Execute(absl::string_view sql,
                                   absl::Span<const Value> params) override {
+    RETURN_IF_ERROR(CheckUsable());
+    absl::StatusOr<int64_t> changed = RunExecute(sql, params);
+    Note(changed.status());
+    return changed;
+  }
+
+  absl::StatusOr<std::vector<Row>> Query(
+      absl::string_view sql, absl::Span<const Value> params) override {
+    RETURN_IF_ERROR(CheckUsable());
+    absl::StatusOr<std::vector<Row>> rows = RunQuery(sql, params);
+    Note(rows.status());
+    return rows;
+  }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    RETURN_IF_ERROR(CheckUsable());
+    absl::Status status = Exec(db_, std::string(sql).c_str());
+    Note(status);
+    return status;
+  }
+
+  // The first statement that failed, or OK. As on PostgreSQL, which aborts
+  // such a transaction, it may not go on or commit.
+  const absl::Status& failure() const { return failure_; }
+
+ private:
+  absl::Status CheckUsable() const {
+    if (failure_.ok()) return absl::OkStatus();
+    return absl::InternalError(
+        absl::StrCat("a statement failed earlier in this transaction: ",
+                     failure_.message()));
+  }
+
+  // Remembers the first failure.
+  void Note(const absl::Status& status) {
+    if (!status.ok() && failure_.ok()) failure_ = status;
+  }
+
+  absl::StatusOr<int64_t> RunExecute(absl::string_view sql,
+                                     absl::Span<const Value> params) {
     ASSIGN_OR_RETURN(std::unique_ptr<Statement> statement,
                      Statement::Prepare(connection_, sql, params));
     while (true) {
@@ -195,8 +235,8 @@ class SqliteTransaction final : public Transaction {
     return static_cast<int64_t>(sqlite3_changes64(db_));
   }
 
-  absl::StatusOr<std::vector<Row>> Query(
-      absl::string_view sql, absl::Span<const Value> params) override {
+  absl::StatusOr<std::vector<Row>> RunQuery(absl::string_view sql,
+                                            absl::Span<const Value> params) {
     ASSIGN_OR_RETURN(std::unique_ptr<Statement> statement,
                      Statement::Prepare(connection_, sql, params));
     std::vector<Row> rows;
@@ -209,13 +249,9 @@ class SqliteTransaction final : public Transaction {
     return rows;
   }
 
-  absl::Status ExecuteScript(absl::string_view sql) override {
-    return Exec(db_, std::string(sql).c_str());
-  }
-
- private:
   internal::SqliteConnection& connection_;
   sqlite3* db_;
+  absl::Status failure_;
 };
 
 }  // namespace
@@ -378,6 +414,12 @@ absl::Status SqliteDatabase::RunOnce(
       Exec(db, access == Access::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
   SqliteTransaction transaction(connection);
   absl::Status status = fn(transaction);
+  if (status.ok() && !transaction.failure().ok()) {
+    status = absl::InternalError(
+        absl::StrCat("the transaction went on after a failed statement, which "
+                     "PostgreSQL rolls back: ",
+                     transaction.failure().message()));
+  }
   if (status.ok()) status = Exec(db, "COMMIT");
   if (!status.ok() && !sqlite3_get_autocommit(db)) {
     Exec(db, "ROLLBACK").IgnoreError();
