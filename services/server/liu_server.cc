@@ -18,8 +18,8 @@
 #include "services/common/rules/rule_set_service.h"
 #include "services/common/rules/rule_set_store.h"
 #include "services/common/status_macros.h"
+#include "services/common/storage/database_url.h"
 #include "services/common/storage/migrations.h"
-#include "services/common/storage/sqlite_database.h"
 #include "services/common/unary_call.h"
 #include "services/eligibility/eligibility_component.h"
 #include "services/impact/impact_assessment_service.h"
@@ -208,9 +208,10 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
 
   RETURN_IF_ERROR(MakeDirectory(options.data_dir));
   const std::filesystem::path data_dir(options.data_dir);
-  ASSIGN_OR_RETURN(parts->database, storage::SqliteDatabase::Open(
-                                        (data_dir / "liu.sqlite3").string(),
-                                        {options.database_readers}));
+  ASSIGN_OR_RETURN(parts->database,
+                   storage::OpenDatabase(options.database_url,
+                                         (data_dir / "liu.sqlite3").string(),
+                                         options.database_readers));
   const absl::Time now = absl::Now();
   RETURN_IF_ERROR(storage::ApplyMigrations(
       *parts->database, AuditTrail::kComponent, AuditTrail::Migrations(), now));

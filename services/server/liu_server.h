@@ -1,6 +1,7 @@
 // The all-in-one ISMAP-LIU server: every service in one process over one
-// embedded SQLite database. Used by the `liu-server` binary and by tests,
-// which start it on an ephemeral loopback port.
+// database, embedded SQLite or a PostgreSQL database that several replicas
+// share. Used by the `liu-server` binary and by tests, which start it on an
+// ephemeral loopback port.
 #ifndef ISMAP_LIU_SERVICES_SERVER_LIU_SERVER_H_
 #define ISMAP_LIU_SERVICES_SERVER_LIU_SERVER_H_
 
@@ -40,7 +41,12 @@ struct LiuServerOptions {
   size_t worker_queue_capacity = 1024;
   // Deadline of calls whose client set none or a later one.
   absl::Duration default_deadline = absl::Seconds(30);
-  // SQLite reader connections: the most read-only transactions at once.
+  // The database: empty for the embedded SQLite file in data_dir, or a
+  // postgresql:// URL (storage/database_url.h) of a database that several
+  // replicas share.
+  std::string database_url;
+  // Reader connections: the most read-only transactions at once (plus one
+  // writer connection).
   int database_readers = 4;
 };
 

@@ -21,7 +21,8 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key of this server");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA that signs client certificates: requires mutual TLS");
 ABSL_FLAG(std::string, data_dir, ".liu-data",
-          "directory of the SQLite database and the development token key");
+          "directory of the SQLite database (unless --database_url) and the "
+          "development token key");
 ABSL_FLAG(std::string, rules_dir, "rules", "directory of the rules files");
 ABSL_FLAG(int, worker_threads, 8,
           "threads for storage and other blocking work");
@@ -33,7 +34,12 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(30),
           "how long calls in flight may take to finish at shutdown");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request or response message");
-ABSL_FLAG(int, db_readers, 4, "SQLite reader connections");
+ABSL_FLAG(std::string, database_url, "",
+          "empty: the embedded SQLite database in --data_dir; or a "
+          "postgresql://user@host:port/dbname URL of a database that several "
+          "replicas share (password in ~/.pgpass or PGPASSFILE)");
+ABSL_FLAG(int, db_readers, 4,
+          "database reader connections (plus one writer connection)");
 ABSL_FLAG(
     std::string, jwks_file, "",
     "JWKS of the keys trusted to sign bearer tokens; empty: a development "
@@ -94,6 +100,7 @@ int main(int argc, char** argv) {
   options.worker_queue_capacity =
       static_cast<size_t>(std::max(absl::GetFlag(FLAGS_worker_queue), 1));
   options.default_deadline = absl::GetFlag(FLAGS_default_deadline);
+  options.database_url = absl::GetFlag(FLAGS_database_url);
   options.database_readers = absl::GetFlag(FLAGS_db_readers);
   options.jwks_file = absl::GetFlag(FLAGS_jwks_file);
   options.token_issuer = absl::GetFlag(FLAGS_token_issuer);
@@ -110,6 +117,9 @@ int main(int argc, char** argv) {
   spdlog::info("serving on {} (port {}), data in {}",
                options.api.listen_address, (*server)->port(),
                std::filesystem::absolute(options.data_dir).string());
+  spdlog::info("database: {}", options.database_url.empty()
+                                   ? "embedded SQLite in the data directory"
+                                   : "PostgreSQL (--database_url)");
   spdlog::info("services: {}",
                absl::StrJoin(ismap::liu::LiuServer::ServiceNames(), ", "));
   spdlog::info("rules {} from {}", (*server)->rules().version(),
