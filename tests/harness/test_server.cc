@@ -1,6 +1,7 @@
 // The in-process test server.
 #include "tests/harness/test_server.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -10,7 +11,8 @@
 #include "ismap/liu/v1/errors.pb.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
-#include "services/common/storage/sqlite_database.h"
+#include "services/common/storage/database_url.h"
+#include "tests/harness/test_database.h"
 
 namespace ismap::liu::testing {
 
@@ -33,13 +35,23 @@ absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(Options options) {
   } else {
     test_server->data_dir_ = test_server->options_.data_dir;
   }
+  ASSIGN_OR_RETURN(test_server->database_url_,
+                   DatabaseUrlFor(test_server->data_dir_));
   RETURN_IF_ERROR(test_server->StartServer());
   return test_server;
+}
+
+TestServer::~TestServer() {
+  Stop();
+  if (owned_data_dir_ != nullptr) {
+    ReleaseDatabaseFor(data_dir_);
+  }
 }
 
 absl::Status TestServer::StartServer() {
   LiuServerOptions options;
   options.data_dir = data_dir_;
+  options.database_url = database_url_;
   options.rules_dir = options_.rules_dir;
   options.api.listen_address = "127.0.0.1:0";
   options.api.plaintext = true;
@@ -78,46 +90,96 @@ std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   return fields;
 }
 
-std::string TestServer::DumpAllTables() const {
-  auto database = storage::SqliteDatabase::Open(data_dir_ + "/liu.sqlite3", {});
+absl::StatusOr<std::unique_ptr<storage::Database>> TestServer::OpenDatabase()
+    const {
+  return storage::OpenDatabase(database_url_, data_dir_ + "/liu.sqlite3",
+                               /*readers=*/1);
+}
+
+namespace {
+
+// The dump of one read-only transaction of `fn` on `server`'s database.
+std::string Dump(const TestServer& server,
+                 absl::FunctionRef<absl::Status(storage::Transaction&,
+                                                bool postgres, std::string&)>
+                     fn) {
+  auto database = server.OpenDatabase();
   EXPECT_TRUE(database.ok()) << database.status();
   if (!database.ok()) return "";
+  const bool postgres = (*database)->backend() == "postgresql";
   std::string dump;
   const absl::Status status = (*database)->RunInTransaction(
       storage::Database::Access::kReadOnly, absl::InfiniteFuture(),
-      [&](storage::Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(std::vector<storage::Row> tables,
-                         tx.Query("SELECT name FROM sqlite_master WHERE type "
-                                  "= 'table' ORDER BY name",
-                                  {}));
+      [&](storage::Transaction& tx) { return fn(tx, postgres, dump); });
+  EXPECT_TRUE(status.ok()) << status;
+  return dump;
+}
+
+}  // namespace
+
+std::string TestServer::DumpAllTables() const {
+  return Dump(
+      *this,
+      [](storage::Transaction& tx, bool postgres,
+         std::string& dump) -> absl::Status {
+        ASSIGN_OR_RETURN(
+            std::vector<storage::Row> tables,
+            tx.Query(postgres
+                         ? "SELECT CAST(table_name AS TEXT) FROM "
+                           "information_schema.tables WHERE table_schema = "
+                           "current_schema() AND table_type = 'BASE TABLE' "
+                           "ORDER BY 1"
+                         : "SELECT name FROM sqlite_master WHERE type "
+                           "= 'table' ORDER BY name",
+                     {}));
         for (const storage::Row& table : tables) {
           ASSIGN_OR_RETURN(std::string name, table.Text(0));
           absl::StrAppend(&dump, "== ", name, "\n");
-          ASSIGN_OR_RETURN(
-              std::vector<storage::Row> rows,
-              tx.Query(absl::StrCat("SELECT * FROM ", name, " ORDER BY 1"),
-                       {}));
+          ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                           tx.Query(absl::StrCat("SELECT * FROM ", name), {}));
+          // Sorted as text: the same order however the backend scans.
+          std::vector<std::string> lines;
           for (const storage::Row& row : rows) {
+            std::string line;
             for (size_t i = 0; i < row.size(); ++i) {
               const storage::Value& value = row.value(i);
               if (const auto* number = std::get_if<int64_t>(&value)) {
-                absl::StrAppend(&dump, *number, "|");
+                absl::StrAppend(&line, *number, "|");
               } else if (const auto* text = std::get_if<std::string>(&value)) {
-                absl::StrAppend(&dump, *text, "|");
+                absl::StrAppend(&line, *text, "|");
               } else if (const auto* bytes =
                              std::get_if<storage::Bytes>(&value)) {
-                absl::StrAppend(&dump, bytes->data, "|");
+                absl::StrAppend(&line, bytes->data, "|");
               } else {
-                absl::StrAppend(&dump, "NULL|");
+                absl::StrAppend(&line, "NULL|");
               }
             }
-            absl::StrAppend(&dump, "\n");
+            lines.push_back(std::move(line));
           }
+          std::sort(lines.begin(), lines.end());
+          for (const std::string& line : lines)
+            absl::StrAppend(&dump, line, "\n");
         }
         return absl::OkStatus();
       });
-  EXPECT_TRUE(status.ok()) << status;
-  return dump;
+}
+
+std::string TestServer::DumpSchema() const {
+  return Dump(*this,
+              [](storage::Transaction& tx, bool postgres,
+                 std::string& dump) -> absl::Status {
+                ASSIGN_OR_RETURN(
+                    dump,
+                    DescribeSchema(tx, postgres ? "postgresql" : "sqlite"));
+                return absl::OkStatus();
+              });
+}
+
+absl::Status TestServer::ExecuteSql(const std::string& script) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> database, OpenDatabase());
+  return database->RunInTransaction(
+      storage::Database::Access::kReadWrite, absl::InfiniteFuture(),
+      [&](storage::Transaction& tx) { return tx.ExecuteScript(script); });
 }
 
 std::string TestServer::Token(Role role, const std::string& organisation,

@@ -16,6 +16,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "services/common/caller.h"
+#include "services/common/storage/database.h"
 #include "services/server/liu_server.h"
 #include "tests/harness/temp_dir.h"
 
@@ -36,7 +37,11 @@ class TestServer {
   struct Options {
     // Rules to load; the repository's by default.
     std::string rules_dir = SourceRulesDir();
-    // Data directory; a fresh temporary one when empty.
+    // Data directory; a fresh temporary one when empty. The database is the
+    // backend under test: the SQLite file in the data directory, or, with
+    // LIU_TEST_DATABASE_URL, a PostgreSQL database of the data directory's
+    // own (test_database.h). Servers started on one data directory, one
+    // after the other or at once, share its database.
     std::string data_dir;
   };
 
@@ -46,6 +51,10 @@ class TestServer {
     return Start(Options());
   }
 
+  // Stops the server, and drops the database it had for a data directory of
+  // its own.
+  ~TestServer();
+
   // Stops the server gracefully (also done on destruction).
   void Stop();
   // Stops the server and starts it again on the same data directory.
@@ -53,6 +62,9 @@ class TestServer {
 
   int port() const { return server_->port(); }
   const std::string& data_dir() const { return data_dir_; }
+  // The server's database: "" for the SQLite file in data_dir(), else a
+  // postgresql:// URL.
+  const std::string& database_url() const { return database_url_; }
   LiuServer& server() { return *server_; }
   // A channel to the server.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
@@ -71,6 +83,17 @@ class TestServer {
   // dumps to show that a refused call changed nothing.
   std::string DumpAllTables() const;
 
+  // The server's schema, one line per table (with its columns) and index,
+  // in the backend's own terms: compare two to show a schema unchanged.
+  std::string DumpSchema() const;
+
+  // Runs `script` on the server's database in one read-write transaction,
+  // directly, as someone with access to the database (not the API) would.
+  absl::Status ExecuteSql(const std::string& script) const;
+
+  // A new handle on the server's database.
+  absl::StatusOr<std::unique_ptr<storage::Database>> OpenDatabase() const;
+
   // A client context with a 10 s deadline and, unless `token` is empty,
   // `authorization: Bearer <token>`.
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
@@ -82,6 +105,7 @@ class TestServer {
   Options options_;
   std::unique_ptr<TempDir> owned_data_dir_;
   std::string data_dir_;
+  std::string database_url_;
   std::unique_ptr<LiuServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };

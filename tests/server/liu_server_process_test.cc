@@ -1,7 +1,6 @@
 // The liu-server binary as a process: it serves until SIGTERM and exits
 // cleanly, and a bad rules file stops it at start-up naming file and line.
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <regex>
@@ -146,16 +145,12 @@ TEST(LiuServerProcessTest, TheAuditTrailRecordsRuleLoadsAndTamperingIsNamed) {
       dir, (*server)->port(), (*server)->Token(Role::kMinistry, "mlit"));
   EXPECT_EQ(code, 6) << output;
 
-  // Someone edits the first event in the file while the server is down.
+  // Someone edits the first event in the database while the server is down.
   (*server)->Stop();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((data_dir + "/liu.sqlite3").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE audit_events SET actor = 'ipa:ipa/mallory' "
-                         "WHERE sequence = 1",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_TRUE((*server)
+                  ->ExecuteSql("UPDATE audit_events SET actor = "
+                               "'ipa:ipa/mallory' WHERE sequence = 1")
+                  .ok());
   server = testing::TestServer::Start({rules.path(), data_dir});
   ASSERT_TRUE(server.ok()) << server.status();
   stub = (*server)->Stub<v1::AuditTrailService>();

@@ -22,7 +22,7 @@
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
-#include "services/common/storage/sqlite_database.h"
+#include "services/common/storage/database.h"
 #include "tests/harness/temp_dir.h"
 #include "tests/harness/test_server.h"
 
@@ -128,17 +128,14 @@ TEST(LiuServerTest, ReflectionListsTheFourApiServices) {
 
 // Everything a start-up writes: the schema, the migration records, the rule
 // sets.
-absl::StatusOr<std::string> DumpDatabase(const std::string& data_dir) {
-  ASSIGN_OR_RETURN(auto database, storage::SqliteDatabase::Open(
-                                      data_dir + "/liu.sqlite3", {}));
-  std::string dump;
+absl::StatusOr<std::string> DumpDatabase(const TestServer& server) {
+  ASSIGN_OR_RETURN(auto database, server.OpenDatabase());
+  std::string dump = server.DumpSchema();
   RETURN_IF_ERROR(database->RunInTransaction(
       storage::Database::Access::kReadOnly, absl::InfiniteFuture(),
       [&](storage::Transaction& tx) -> absl::Status {
         for (const char* query :
-             {"SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM "
-              "sqlite_master ORDER BY type, name",
-              "SELECT component || '/' || version || ' ' || checksum || ' ' || "
+             {"SELECT component || '/' || version || ' ' || checksum || ' ' || "
               "applied_at FROM schema_migrations ORDER BY component, version",
               "SELECT version || ' ' || first_loaded_us FROM rule_sets ORDER "
               "BY version",
@@ -223,7 +220,7 @@ TEST(LiuServerTest, EveryRpcRefusesCallsWithoutAValidToken) {
   auto server = StartOrDie();
   ASSERT_NE(server, nullptr);
   const std::map<std::string, std::string> tokens = BadTokens(*server);
-  const std::string before = *DumpDatabase(server->data_dir());
+  const std::string before = *DumpDatabase(*server);
   int checked = 0;
   for (const std::string& service : LiuServer::ServiceNames()) {
     for (const auto* method : MethodsOf(service)) {
@@ -239,7 +236,7 @@ TEST(LiuServerTest, EveryRpcRefusesCallsWithoutAValidToken) {
   EXPECT_EQ(checked, static_cast<int>(
                          (*server->server().rules().Require<v1::AccessPolicy>())
                              ->methods_size()));
-  EXPECT_EQ(*DumpDatabase(server->data_dir()),
+  EXPECT_EQ(*DumpDatabase(*server),
             before);  // Refusals change nothing.
 }
 
@@ -258,7 +255,7 @@ TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
       {Role::kCsp, server->Token(Role::kCsp, "example-saas")},
       {Role::kMinistry, server->Token(Role::kMinistry, "mlit")},
       {Role::kIpa, server->Token(Role::kIpa, "ipa")}};
-  const std::string before = *DumpDatabase(server->data_dir());
+  const std::string before = *DumpDatabase(*server);
   int refused = 0;
   int calls = 0;
   for (const std::string& service : LiuServer::ServiceNames()) {
@@ -286,7 +283,7 @@ TEST(LiuServerTest, EveryRpcAdmitsExactlyTheRolesThePolicyGrants) {
     }
   }
   EXPECT_EQ(calls, 3 * static_cast<int>(policy.methods_size()));
-  EXPECT_EQ(*DumpDatabase(server->data_dir()), before);
+  EXPECT_EQ(*DumpDatabase(*server), before);
   EXPECT_GT(refused, 0);
 }
 
@@ -364,14 +361,14 @@ TEST(LiuServerTest, FirstStartBuildsTheSchemaAndASecondStartChangesNothing) {
   auto server = StartOrDie({testing::SourceRulesDir(), data_dir});
   ASSERT_NE(server, nullptr);
   server->Stop();
-  const std::string first = *DumpDatabase(data_dir);
+  const std::string first = *DumpDatabase(*server);
   EXPECT_THAT(first, HasSubstr("table schema_migrations"));
   EXPECT_THAT(first, HasSubstr("table rule_sets"));
   EXPECT_THAT(first, HasSubstr("rules/1 "));
 
   ASSERT_TRUE(server->Restart().ok());
   server->Stop();
-  EXPECT_EQ(*DumpDatabase(data_dir), first);
+  EXPECT_EQ(*DumpDatabase(*server), first);
 }
 
 TEST(LiuServerTest, EveryRuleSetLoadedStaysReadableAfterTheRulesChange) {

@@ -1,10 +1,14 @@
-// Migrations: from empty, idempotent, and guarded against drift.
+// Migrations, on both backends: from empty, idempotent, guarded against
+// drift, and applied once when several processes start at once.
 #include "services/common/storage/migrations.h"
 
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/barrier.h"
 #include "gtest/gtest.h"
 #include "services/common/status_macros.h"
-#include "services/common/storage/sqlite_database.h"
-#include "tests/harness/temp_dir.h"
+#include "tests/harness/test_database.h"
 
 namespace ismap::liu::storage {
 namespace {
@@ -26,13 +30,7 @@ absl::StatusOr<std::string> Dump(Database& database) {
   RETURN_IF_ERROR(database.RunInTransaction(
       Database::Access::kReadOnly, absl::InfiniteFuture(),
       [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(std::vector<Row> schema,
-                         tx.Query("SELECT type, name, sql FROM sqlite_master "
-                                  "ORDER BY type, name",
-                                  {}));
-        for (const Row& row : schema) {
-          dump += *row.Text(0) + " " + *row.Text(1) + "\n";
-        }
+        ASSIGN_OR_RETURN(dump, testing::DescribeSchema(tx, database.backend()));
         ASSIGN_OR_RETURN(std::vector<Row> applied,
                          tx.Query("SELECT component, version, name, checksum, "
                                   "applied_at FROM schema_migrations "
@@ -47,15 +45,28 @@ absl::StatusOr<std::string> Dump(Database& database) {
   return dump;
 }
 
-class MigrationsTest : public ::testing::Test {
+class MigrationsTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  std::unique_ptr<SqliteDatabase> Open() {
-    return *SqliteDatabase::Open(dir_.Join("m.sqlite3"), {});
+  void SetUp() override {
+    if (!testing::BackendAvailable(GetParam())) {
+      GTEST_SKIP() << "PostgreSQL tests need LIU_TEST_DATABASE_URL";
+    }
+    auto test_database = testing::TestDatabase::Create(GetParam());
+    ASSERT_TRUE(test_database.ok()) << test_database.status();
+    test_database_ = *std::move(test_database);
   }
-  testing::TempDir dir_;
+
+  // A new handle on the database, as a process starting would open.
+  std::unique_ptr<Database> Open() {
+    auto database = test_database_->Open();
+    EXPECT_TRUE(database.ok()) << database.status();
+    return database.ok() ? *std::move(database) : nullptr;
+  }
+
+  std::unique_ptr<testing::TestDatabase> test_database_;
 };
 
-TEST_F(MigrationsTest, BuildsTheSchemaFromNothingAndASecondRunChangesNothing) {
+TEST_P(MigrationsTest, BuildsTheSchemaFromNothingAndASecondRunChangesNothing) {
   auto database = Open();
   ASSERT_TRUE(ApplyMigrations(*database, "demo", kV2, kNow).ok());
   const std::string first = *Dump(*database);
@@ -70,7 +81,7 @@ TEST_F(MigrationsTest, BuildsTheSchemaFromNothingAndASecondRunChangesNothing) {
   EXPECT_EQ(*Dump(*database), first);
 }
 
-TEST_F(MigrationsTest, AppliesOnlyWhatIsNew) {
+TEST_P(MigrationsTest, AppliesOnlyWhatIsNew) {
   auto database = Open();
   ASSERT_TRUE(ApplyMigrations(*database, "demo", kV1, kNow).ok());
   EXPECT_EQ(Dump(*database)->find("table b"), std::string::npos);
@@ -78,7 +89,7 @@ TEST_F(MigrationsTest, AppliesOnlyWhatIsNew) {
   EXPECT_NE(Dump(*database)->find("table b"), std::string::npos);
 }
 
-TEST_F(MigrationsTest, ComponentsAreIndependent) {
+TEST_P(MigrationsTest, ComponentsAreIndependent) {
   auto database = Open();
   ASSERT_TRUE(ApplyMigrations(*database, "one", kV1, kNow).ok());
   constexpr Migration kOther[] = {{1, "create c", "CREATE TABLE c (id TEXT);"}};
@@ -86,7 +97,7 @@ TEST_F(MigrationsTest, ComponentsAreIndependent) {
   EXPECT_NE(Dump(*database)->find("table c"), std::string::npos);
 }
 
-TEST_F(MigrationsTest, RefusesAnEditedMigration) {
+TEST_P(MigrationsTest, RefusesAnEditedMigration) {
   auto database = Open();
   ASSERT_TRUE(ApplyMigrations(*database, "demo", kV1, kNow).ok());
   constexpr Migration kEdited[] = {
@@ -96,14 +107,14 @@ TEST_F(MigrationsTest, RefusesAnEditedMigration) {
   EXPECT_NE(status.message().find("demo/1"), absl::string_view::npos);
 }
 
-TEST_F(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
+TEST_P(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
   auto database = Open();
   ASSERT_TRUE(ApplyMigrations(*database, "demo", kV2, kNow).ok());
   EXPECT_EQ(ApplyMigrations(*database, "demo", kV1, kNow).code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(MigrationsTest, AFailingMigrationLeavesNothingOfItself) {
+TEST_P(MigrationsTest, AFailingMigrationLeavesNothingOfItself) {
   auto database = Open();
   constexpr Migration kBroken[] = {
       {1, "create a", "CREATE TABLE a (id TEXT PRIMARY KEY);"},
@@ -116,12 +127,44 @@ TEST_F(MigrationsTest, AFailingMigrationLeavesNothingOfItself) {
   EXPECT_EQ(dump.find("demo/2"), std::string::npos);
 }
 
-TEST_F(MigrationsTest, RefusesMisnumberedMigrations) {
+TEST_P(MigrationsTest, RefusesMisnumberedMigrations) {
   auto database = Open();
   constexpr Migration kGap[] = {{1, "a", "SELECT 1;"}, {3, "c", "SELECT 1;"}};
   EXPECT_EQ(ApplyMigrations(*database, "demo", kGap, kNow).code(),
             absl::StatusCode::kInvalidArgument);
 }
+
+TEST_P(MigrationsTest, ReplicasStartingAtOnceApplyEachMigrationOnce) {
+  // Four processes start together on an empty database, each applying the
+  // same migrations (and creating schema_migrations) at the same moment.
+  constexpr int kReplicas = 4;
+  std::vector<std::unique_ptr<Database>> replicas;
+  for (int i = 0; i < kReplicas; ++i) replicas.push_back(Open());
+  absl::Barrier* start = new absl::Barrier(kReplicas);
+  std::vector<absl::Status> results(kReplicas);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kReplicas; ++i) {
+    threads.emplace_back([&, i] {
+      if (start->Block()) delete start;
+      results[i] = ApplyMigrations(*replicas[i], "demo", kV2, kNow);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const absl::Status& result : results) EXPECT_TRUE(result.ok()) << result;
+  const std::string dump = *Dump(*replicas[0]);
+  EXPECT_NE(dump.find("table b"), std::string::npos);
+  EXPECT_NE(dump.find("demo/1 create a"), std::string::npos);
+  EXPECT_NE(dump.find("demo/2 create b"), std::string::npos);
+  EXPECT_EQ(dump.find("demo/3"), std::string::npos);
+  // Applying again from any replica changes nothing.
+  ASSERT_TRUE(
+      ApplyMigrations(*replicas[kReplicas - 1], "demo", kV2, kNow).ok());
+  EXPECT_EQ(*Dump(*replicas[0]), dump);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, MigrationsTest,
+                         ::testing::ValuesIn(testing::AllBackends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace ismap::liu::storage

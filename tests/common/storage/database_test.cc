@@ -1,5 +1,8 @@
-// The SQLite backend against real files.
-#include "services/common/storage/sqlite_database.h"
+// The storage interface's contract, on both backends: SQLite files and
+// PostgreSQL databases (with LIU_TEST_DATABASE_URL). Handles opened
+// separately on one database stand for separate processes: they share only
+// what the database shares.
+#include "services/common/storage/database.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -13,7 +16,7 @@
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "services/common/status_macros.h"
-#include "tests/harness/temp_dir.h"
+#include "tests/harness/test_database.h"
 
 namespace ismap::liu::storage {
 namespace {
@@ -49,10 +52,16 @@ absl::Status IncrementCounter(Database& database) {
       });
 }
 
-class SqliteDatabaseTest : public ::testing::Test {
+class DatabaseTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    database_ = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
+    if (!testing::BackendAvailable(GetParam())) {
+      GTEST_SKIP() << "PostgreSQL tests need LIU_TEST_DATABASE_URL";
+    }
+    auto test_database = testing::TestDatabase::Create(GetParam());
+    ASSERT_TRUE(test_database.ok()) << test_database.status();
+    test_database_ = *std::move(test_database);
+    database_ = OpenOther();
     ASSERT_TRUE(
         Write([](Transaction& tx) {
           return tx.ExecuteScript(
@@ -60,6 +69,14 @@ class SqliteDatabaseTest : public ::testing::Test {
               "CHECK (n >= 0), data BYTEA);"
               "CREATE TABLE links (item TEXT NOT NULL REFERENCES items (id));");
         }).ok());
+  }
+
+  // Another handle on the database, as another process would have.
+  std::unique_ptr<Database> OpenOther(
+      absl::Duration busy_timeout = absl::Seconds(5)) {
+    auto database = test_database_->Open(busy_timeout);
+    EXPECT_TRUE(database.ok()) << database.status();
+    return database.ok() ? *std::move(database) : nullptr;
   }
 
   absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
@@ -71,11 +88,11 @@ class SqliteDatabaseTest : public ::testing::Test {
     return QueryInt(*database_, "SELECT COUNT(*) FROM items");
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<SqliteDatabase> database_;
+  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<Database> database_;
 };
 
-TEST_F(SqliteDatabaseTest, ValuesRoundTripIncludingJapaneseTextAndBinary) {
+TEST_P(DatabaseTest, ValuesRoundTripIncludingJapaneseTextAndBinary) {
   const std::string japanese =
       "業務・情報の影響度評価（機密性・完全性・可用性）";
   const std::string binary("\x00\xff\x01\x02", 4);
@@ -107,7 +124,7 @@ TEST_F(SqliteDatabaseTest, ValuesRoundTripIncludingJapaneseTextAndBinary) {
           .ok());
 }
 
-TEST_F(SqliteDatabaseTest, FailedFunctionRollsBackEverything) {
+TEST_P(DatabaseTest, FailedFunctionRollsBackEverything) {
   const absl::Status status = Write([](Transaction& tx) -> absl::Status {
     RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
                                {"a", int64_t{1}})
@@ -118,7 +135,7 @@ TEST_F(SqliteDatabaseTest, FailedFunctionRollsBackEverything) {
   EXPECT_EQ(*CountItems(), 0);
 }
 
-TEST_F(SqliteDatabaseTest, ConstraintViolationsMapToCanonicalCodes) {
+TEST_P(DatabaseTest, ConstraintViolationsMapToCanonicalCodes) {
   ASSERT_TRUE(Write([](Transaction& tx) {
                 return tx
                     .Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
@@ -149,7 +166,7 @@ TEST_F(SqliteDatabaseTest, ConstraintViolationsMapToCanonicalCodes) {
   EXPECT_EQ(*CountItems(), 1);
 }
 
-TEST_F(SqliteDatabaseTest, ParameterMismatchIsAnInternalError) {
+TEST_P(DatabaseTest, ParameterMismatchIsAnInternalError) {
   EXPECT_EQ(Write([](Transaction& tx) {
               return tx
                   .Execute("INSERT INTO items (id, n) VALUES ($1, $2)", {"a"})
@@ -162,7 +179,7 @@ TEST_F(SqliteDatabaseTest, ParameterMismatchIsAnInternalError) {
             absl::StatusCode::kInternal);
 }
 
-TEST_F(SqliteDatabaseTest, ConcurrentReadModifyWritesLoseNoUpdate) {
+TEST_P(DatabaseTest, ConcurrentReadModifyWritesLoseNoUpdate) {
   ASSERT_TRUE(
       Write([](Transaction& tx) {
         return tx.Execute("INSERT INTO items (id, n) VALUES ('counter', 0)", {})
@@ -185,19 +202,19 @@ TEST_F(SqliteDatabaseTest, ConcurrentReadModifyWritesLoseNoUpdate) {
             kThreads * kIncrements);
 }
 
-TEST_F(SqliteDatabaseTest, CommittedWritesAreSeenByANewProcessView) {
+TEST_P(DatabaseTest, CommittedWritesAreSeenByANewProcessView) {
   ASSERT_TRUE(Write([](Transaction& tx) {
                 return tx
                     .Execute("INSERT INTO items (id, n) VALUES ('kept', 1)", {})
                     .status();
               }).ok());
-  // A second, independent open of the same file sees the commit without the
-  // first handle closing (WAL content is in the file system, not in memory).
-  auto other = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
+  // A second, independent handle sees the commit without the first one
+  // closing (SQLite: WAL content is in the file system, not in memory).
+  auto other = OpenOther();
   EXPECT_EQ(*QueryInt(*other, "SELECT COUNT(*) FROM items"), 1);
 }
 
-TEST_F(SqliteDatabaseTest, DeadlineWhileWaitingForTheWriterTurn) {
+TEST_P(DatabaseTest, DeadlineWhileWaitingForTheWriterTurn) {
   absl::Notification inside;
   absl::Notification release;
   std::thread holder([&] {
@@ -216,7 +233,7 @@ TEST_F(SqliteDatabaseTest, DeadlineWhileWaitingForTheWriterTurn) {
   holder.join();
 }
 
-TEST_F(SqliteDatabaseTest, OneStatementPerCall) {
+TEST_P(DatabaseTest, OneStatementPerCall) {
   EXPECT_EQ(Write([](Transaction& tx) {
               return tx
                   .Execute(
@@ -235,7 +252,7 @@ TEST_F(SqliteDatabaseTest, OneStatementPerCall) {
               }).ok());
 }
 
-TEST_F(SqliteDatabaseTest, ReadOnlyTransactionsCannotWrite) {
+TEST_P(DatabaseTest, ReadOnlyTransactionsCannotWrite) {
   const absl::Status status = database_->RunInTransaction(
       Database::Access::kReadOnly, kNoDeadline, [](Transaction& tx) {
         return tx.Execute("INSERT INTO items (id, n) VALUES ('sneaky', 1)", {})
@@ -245,14 +262,12 @@ TEST_F(SqliteDatabaseTest, ReadOnlyTransactionsCannotWrite) {
   EXPECT_EQ(*CountItems(), 0);
 }
 
-// Two independent handles on one file behave as two processes would: they
-// share nothing in memory, only SQLite's file locks.
-TEST_F(SqliteDatabaseTest,
-       ALockHeldByAnotherProcessIsWaitedForOnlyUntilTheDeadline) {
-  auto other = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
-  SqliteDatabase::Options short_wait;
-  short_wait.busy_timeout = absl::Milliseconds(500);
-  database_ = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), short_wait);
+// Two independent handles on one database behave as two processes would:
+// they share nothing in memory, only the database's locks (SQLite's file
+// locks, PostgreSQL's write lock).
+TEST_P(DatabaseTest, ALockHeldByAnotherProcessIsWaitedForOnlyUntilTheDeadline) {
+  auto other = OpenOther();
+  database_ = OpenOther(/*busy_timeout=*/absl::Milliseconds(500));
   absl::Notification inside;
   absl::Notification release;
   std::thread holder([&] {
@@ -290,13 +305,13 @@ TEST_F(SqliteDatabaseTest,
   EXPECT_EQ(*CountItems(), 1);                        // Only the holder's row.
 }
 
-TEST_F(SqliteDatabaseTest, TwoProcessesIncrementingLoseNoUpdate) {
+TEST_P(DatabaseTest, TwoProcessesIncrementingLoseNoUpdate) {
   ASSERT_TRUE(
       Write([](Transaction& tx) {
         return tx.Execute("INSERT INTO items (id, n) VALUES ('counter', 0)", {})
             .status();
       }).ok());
-  auto other = *SqliteDatabase::Open(dir_.Join("test.sqlite3"), {});
+  auto other = OpenOther();
   constexpr int kIncrements = 100;
   auto increment = [](Database& database) {
     int failures = 0;
@@ -317,19 +332,19 @@ TEST_F(SqliteDatabaseTest, TwoProcessesIncrementingLoseNoUpdate) {
   EXPECT_EQ(failures_a + failures_b, 0);
 }
 
-TEST_F(SqliteDatabaseTest, AcknowledgedWritesSurviveKillMinus9) {
+TEST_P(DatabaseTest, AcknowledgedWritesSurviveKillMinus9) {
   int acks[2];
   ASSERT_EQ(pipe(acks), 0);
-  const std::string path = dir_.Join("test.sqlite3");
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
     // The child writes rows one transaction at a time and acknowledges each
     // id once RunInTransaction has returned OK, until it is killed.
     close(acks[0]);
-    auto database = *SqliteDatabase::Open(path, {});
+    auto database = test_database_->Open();
+    if (!database.ok()) _exit(1);
     for (int64_t id = 1;; ++id) {
-      const absl::Status status = database->RunInTransaction(
+      const absl::Status status = (*database)->RunInTransaction(
           Database::Access::kReadWrite, absl::InfiniteFuture(),
           [&](Transaction& tx) {
             return tx
@@ -356,7 +371,7 @@ TEST_F(SqliteDatabaseTest, AcknowledgedWritesSurviveKillMinus9) {
 
   // Reopened after the crash, every acknowledged row is there.
   database_.reset();
-  auto reopened = *SqliteDatabase::Open(path, {});
+  auto reopened = OpenOther();
   int64_t count = 0;
   int64_t max_n = 0;
   ASSERT_TRUE(
@@ -378,6 +393,156 @@ TEST_F(SqliteDatabaseTest, AcknowledgedWritesSurviveKillMinus9) {
   EXPECT_EQ(count, acknowledged);
   EXPECT_EQ(max_n, acknowledged);
 }
+
+TEST_P(DatabaseTest, CheckThenInsertFromSeveralProcessesNeverCollides) {
+  // Each writer inserts a row unless it finds it: without writers taking
+  // turns across processes, two would both find nothing and one insert would
+  // fail with ALREADY_EXISTS.
+  constexpr int kHandles = 3;
+  constexpr int kThreadsPerHandle = 2;
+  constexpr int kKeys = 30;
+  std::vector<std::unique_ptr<Database>> handles;
+  for (int h = 0; h < kHandles; ++h) handles.push_back(OpenOther());
+  std::atomic<int> failures{0};
+  std::atomic<int> inserted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kHandles * kThreadsPerHandle; ++t) {
+    threads.emplace_back([&, t] {
+      Database& database = *handles[t % kHandles];
+      for (int k = 0; k < kKeys; ++k) {
+        const std::string id = absl::StrCat("key-", k);
+        const absl::Status status = database.RunInTransaction(
+            Database::Access::kReadWrite, absl::Now() + absl::Seconds(30),
+            [&](Transaction& tx) -> absl::Status {
+              ASSIGN_OR_RETURN(
+                  std::vector<Row> rows,
+                  tx.Query("SELECT COUNT(*) FROM items WHERE id = $1", {id}));
+              ASSIGN_OR_RETURN(const int64_t present, rows.at(0).Int(0));
+              if (present > 0) return absl::OkStatus();
+              ++inserted;
+              return tx
+                  .Execute("INSERT INTO items (id, n) VALUES ($1, 0)", {id})
+                  .status();
+            });
+        if (!status.ok()) {
+          ++failures;
+          ADD_FAILURE() << status;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(inserted.load(), kKeys);
+  EXPECT_EQ(*CountItems(), kKeys);
+}
+
+TEST_P(DatabaseTest, AFailedStatementEndsTheTransaction) {
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                return tx
+                    .Execute("INSERT INTO items (id, n) VALUES ('a', 1)", {})
+                    .status();
+              }).ok());
+  // Going on after a failure is refused, and nothing of it is kept.
+  absl::Status later;
+  const absl::Status status = Write([&](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO items (id, n) VALUES ('b', 1)", {}).status());
+    EXPECT_EQ(tx.Execute("INSERT INTO items (id, n) VALUES ('a', 2)", {})
+                  .status()
+                  .code(),
+              absl::StatusCode::kAlreadyExists);
+    later =
+        tx.Execute("INSERT INTO items (id, n) VALUES ('c', 1)", {}).status();
+    return absl::OkStatus();  // Ignores both failures.
+  });
+  EXPECT_EQ(later.code(), absl::StatusCode::kInternal) << later;
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
+  EXPECT_EQ(*CountItems(), 1);
+}
+
+TEST_P(DatabaseTest, CountsSumsAndComparisonsReadAsIntegers) {
+  ASSERT_TRUE(Write([](Transaction& tx) -> absl::Status {
+                for (const int64_t n :
+                     {int64_t{0}, int64_t{7}, int64_t{1'000'000'000'000'000}}) {
+                  RETURN_IF_ERROR(
+                      tx.Execute("INSERT INTO items (id, n) VALUES ($1, $2)",
+                                 {absl::StrCat("item-", n), n})
+                          .status());
+                }
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(
+      database_
+          ->RunInTransaction(
+              Database::Access::kReadOnly, kNoDeadline,
+              [&](Transaction& tx) -> absl::Status {
+                ASSIGN_OR_RETURN(
+                    std::vector<Row> rows,
+                    tx.Query("SELECT COUNT(*), SUM(n), -SUM(n), MAX(n), "
+                             "COALESCE(MAX(n), 0) + 1, MIN(n) < 1, "
+                             "MIN(n) > 1, SUM(n) - SUM(n) FROM items",
+                             {}));
+                EXPECT_EQ(*rows.at(0).Int(0), 3);
+                EXPECT_EQ(*rows[0].Int(1), 1'000'000'000'000'007);
+                EXPECT_EQ(*rows[0].Int(2), -1'000'000'000'000'007);
+                EXPECT_EQ(*rows[0].Int(3), 1'000'000'000'000'000);
+                EXPECT_EQ(*rows[0].Int(4), 1'000'000'000'000'001);
+                EXPECT_EQ(*rows[0].Int(5), 1);
+                EXPECT_EQ(*rows[0].Int(6), 0);
+                EXPECT_EQ(*rows[0].Int(7), 0);
+                return absl::OkStatus();
+              })
+          .ok());
+}
+
+TEST_P(DatabaseTest, PlaceholdersInsideLiteralsAndCommentsAreNotParameters) {
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                return tx
+                    .Execute(
+                        "INSERT INTO items (id, n) /* $3 */ VALUES "
+                        "('$2' || $1, $2) -- $4",
+                        {"x", int64_t{5}})
+                    .status();
+              }).ok());
+  EXPECT_EQ(*QueryInt(*database_, "SELECT n FROM items WHERE id = '$2x'"), 5);
+}
+
+TEST_P(DatabaseTest, AReadOnlyTransactionSeesOneSnapshot) {
+  auto other = OpenOther();
+  ASSERT_TRUE(
+      database_
+          ->RunInTransaction(
+              Database::Access::kReadOnly, kNoDeadline,
+              [&](Transaction& tx) -> absl::Status {
+                ASSIGN_OR_RETURN(std::vector<Row> before,
+                                 tx.Query("SELECT COUNT(*) FROM items", {}));
+                // Another process commits meanwhile.
+                EXPECT_TRUE(other
+                                ->RunInTransaction(
+                                    Database::Access::kReadWrite, kNoDeadline,
+                                    [](Transaction& write) {
+                                      return write
+                                          .Execute(
+                                              "INSERT INTO items (id, n) "
+                                              "VALUES ('new', 1)",
+                                              {})
+                                          .status();
+                                    })
+                                .ok());
+                ASSIGN_OR_RETURN(std::vector<Row> after,
+                                 tx.Query("SELECT COUNT(*) FROM items", {}));
+                EXPECT_EQ(*before.at(0).Int(0), 0);
+                EXPECT_EQ(*after.at(0).Int(0), 0);
+                return absl::OkStatus();
+              })
+          .ok());
+  EXPECT_EQ(*CountItems(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest,
+                         ::testing::ValuesIn(testing::AllBackends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace ismap::liu::storage
