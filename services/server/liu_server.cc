@@ -21,8 +21,7 @@
 #include "services/common/storage/migrations.h"
 #include "services/common/storage/sqlite_database.h"
 #include "services/common/unary_call.h"
-#include "services/eligibility/eligibility_service.h"
-#include "services/eligibility/review_service.h"
+#include "services/eligibility/eligibility_component.h"
 #include "services/impact/impact_assessment_service.h"
 #include "services/impact/impact_store.h"
 
@@ -73,8 +72,7 @@ struct LiuServer::Parts {
   std::unique_ptr<RuleSetServiceImpl> rule_set_service;
   std::unique_ptr<AuditTrailServiceImpl> audit_trail_service;
   std::unique_ptr<ImpactAssessmentServiceImpl> impact_service;
-  std::unique_ptr<EligibilityServiceImpl> eligibility_service;
-  std::unique_ptr<ReviewServiceImpl> review_service;
+  std::unique_ptr<EligibilityComponent> eligibility;
   std::unique_ptr<AuditPlanningServiceImpl> audit_service;
   std::unique_ptr<ApiServer> api_server;
 
@@ -265,10 +263,11 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
           {&parts->impact_pool->runner, &parts->impact_pool->executor,
            parts->database.get(), parts->rules.get(),
            parts->impact_to_eligibility.channel.get()}));
-  parts->eligibility_service = std::make_unique<EligibilityServiceImpl>(
-      &parts->eligibility_pool->runner);
-  parts->review_service =
-      std::make_unique<ReviewServiceImpl>(&parts->eligibility_pool->runner);
+  ASSIGN_OR_RETURN(
+      parts->eligibility,
+      EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
+                                   parts->eligibility_to_impact.channel.get(),
+                                   &parts->eligibility_pool->runner, now));
   parts->audit_service =
       std::make_unique<AuditPlanningServiceImpl>(&parts->audit_pool->runner);
 
@@ -277,9 +276,9 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       ApiServer::Start(options.api,
                        {{parts->impact_service.get(),
                          v1::ImpactAssessmentService::service_full_name()},
-                        {parts->eligibility_service.get(),
+                        {parts->eligibility->eligibility_service(),
                          v1::EligibilityService::service_full_name()},
-                        {parts->review_service.get(),
+                        {parts->eligibility->review_service(),
                          v1::ReviewService::service_full_name()},
                         {parts->audit_service.get(),
                          v1::AuditPlanningService::service_full_name()},
@@ -290,6 +289,7 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   const std::shared_ptr<grpc::Channel> in_process =
       parts->api_server->InProcessChannel();
   for (PeerLink* link : parts->PeerLinks()) link->channel->Connect(in_process);
+  parts->eligibility->StartFollowing();
   return std::unique_ptr<LiuServer>(new LiuServer(std::move(parts)));
 }
 
@@ -306,6 +306,7 @@ const std::string& LiuServer::dev_signing_key_path() const {
 }
 
 void LiuServer::Shutdown() {
+  parts_->eligibility->StopFollowing();
   parts_->impact_service->StopWatches();
   parts_->api_server->Shutdown();
   for (PeerLink* link : parts_->PeerLinks()) link->channel->Connect(nullptr);
