@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/common/digest.h"
+#include "services/common/field_checks.h"
 #include "services/common/field_violations.h"
 #include "services/common/page_token.h"
 #include "services/common/status_macros.h"
@@ -22,60 +23,6 @@ namespace {
 
 constexpr char kAssessmentNameForm[] =
     "must be ministries/{ministry}/impactAssessments/{assessment}";
-
-// Ids that other services assign (pre-applications, review cases): 1 to 128
-// URL-safe characters.
-bool IsForeignId(absl::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (const char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
-        c != '_' && c != '.' && c != '~') {
-      return false;
-    }
-  }
-  return true;
-}
-
-// PreApplicationBusiness.business_id: 1 to 63 characters of [a-z0-9-],
-// starting with a letter.
-bool IsBusinessId(absl::string_view id) {
-  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id[0])) {
-    return false;
-  }
-  for (const char c : id) {
-    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The ids this service assigns: lowercase hex.
-bool IsAssessmentId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (const char c : id) {
-    if (!absl::ascii_isdigit(c) && !(c >= 'a' && c <= 'f')) return false;
-  }
-  return true;
-}
-
-// The id in `name` = `collection/{id}`, if well formed.
-std::optional<std::string> IdIn(absl::string_view name,
-                                absl::string_view collection) {
-  if (!absl::ConsumePrefix(&name, collection) ||
-      !absl::ConsumePrefix(&name, "/") || !IsForeignId(name)) {
-    return std::nullopt;
-  }
-  return std::string(name);
-}
-
-bool IsPreApplicationName(absl::string_view name) {
-  return IdIn(name, "preApplications").has_value();
-}
-
-bool IsReviewCaseName(absl::string_view name) {
-  return IdIn(name, "reviewCases").has_value();
-}
 
 struct AssessmentKey {
   std::string name;  // ministries/{m}/impactAssessments/{a}
@@ -87,7 +34,7 @@ std::optional<AssessmentKey> KeyOf(
     const std::vector<absl::string_view>& parts) {
   if (parts.size() < 4 || parts[0] != "ministries" ||
       !IsValidPrincipalId(parts[1]) || parts[2] != "impactAssessments" ||
-      !IsAssessmentId(parts[3])) {
+      !IsValidResourceId(parts[3])) {
     return std::nullopt;
   }
   return AssessmentKey{
@@ -139,27 +86,22 @@ bool CheckSubjectForm(const v1::ImpactAssessment& assessment,
     case v1::ImpactAssessment::kPreApplicationBusiness: {
       const v1::BusinessRef& ref = assessment.pre_application_business();
       const std::string field = prefix + ".pre_application_business";
-      bool ok = true;
-      if (!IsPreApplicationName(ref.pre_application())) {
-        violations.Add(field + ".pre_application",
-                       "must be preApplications/{pre_application}");
-        ok = false;
-      }
-      if (!IsBusinessId(ref.business_id())) {
+      bool ok =
+          ParseResourceId(field + ".pre_application", ref.pre_application(),
+                          "preApplications", violations)
+              .has_value();
+      if (!IsValidResourceId(ref.business_id())) {
         violations.Add(field + ".business_id",
-                       "must be the business's id in the pre-application: 1 "
-                       "to 63 characters of [a-z0-9-] starting with a letter");
+                       "must be the business's id in the pre-application (1 "
+                       "to 63 characters of [a-z0-9-])");
         ok = false;
       }
       return ok;
     }
     case v1::ImpactAssessment::kReviewCase:
-      if (!IsReviewCaseName(assessment.review_case())) {
-        violations.Add(prefix + ".review_case",
-                       "must be reviewCases/{review_case}");
-        return false;
-      }
-      return true;
+      return ParseResourceId(prefix + ".review_case", assessment.review_case(),
+                             "reviewCases", violations)
+          .has_value();
     case v1::ImpactAssessment::SUBJECT_NOT_SET:
       break;
   }
@@ -210,15 +152,6 @@ void CheckSameSubject(const v1::ImpactAssessment& input,
                           "of ",
                           SubjectName(current),
                           " (leave the subject unset or send it unchanged)"));
-}
-
-// Idempotency key: 1 to 64 printable ASCII characters.
-bool IsRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (const char c : id) {
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
 }
 
 // A hash of what Create reads from its request (the message has no maps, so
@@ -389,18 +322,14 @@ absl::Status ImpactAssessments::Create(
   const v1::ImpactAssessment& input = request.impact_assessment();
   const std::string ministry = MinistryName(call.caller);
   FieldViolations violations;
-  const bool request_id_ok = IsRequestId(request.request_id());
-  if (!request_id_ok) {
-    violations.Add("request_id",
-                   "must be 1 to 64 printable ASCII characters (a UUID is "
-                   "recommended)");
-  }
+  const bool request_id_ok =
+      CheckRequestId("request_id", request.request_id(), violations);
   const bool subject_ok =
       CheckSubjectForm(input, "impact_assessment", violations);
 
   // A retry returns what the first call created, whatever happened since.
   const std::string body = BodyHash(input);
-  if (request_id_ok) {
+  if (request_id_ok && !request.request_id().empty()) {
     absl::StatusOr<std::optional<v1::ImpactAssessment>> replayed =
         store_->Replay(ministry, request.request_id(), body, call.deadline);
     if (replayed.ok() && replayed->has_value()) {
@@ -486,10 +415,9 @@ absl::Status ImpactAssessments::List(
     }
     filter.ministry = request.ministry();
   }
-  if (!request.pre_application().empty() &&
-      !IsPreApplicationName(request.pre_application())) {
-    violations.Add("pre_application",
-                   "must be preApplications/{pre_application}");
+  if (!request.pre_application().empty()) {
+    ParseResourceId("pre_application", request.pre_application(),
+                    "preApplications", violations);
   }
   filter.pre_application = request.pre_application();
   if (!request.business_id().empty()) {
@@ -497,16 +425,14 @@ absl::Status ImpactAssessments::List(
       violations.Add("business_id",
                      "needs pre_application: business ids are unique only "
                      "within a pre-application");
-    } else if (!IsBusinessId(request.business_id())) {
-      violations.Add("business_id",
-                     "must be 1 to 63 characters of [a-z0-9-] starting with "
-                     "a letter");
+    } else if (!IsValidResourceId(request.business_id())) {
+      violations.Add("business_id", "must be 1 to 63 characters of [a-z0-9-]");
     }
   }
   filter.business_id = request.business_id();
-  if (!request.review_case().empty() &&
-      !IsReviewCaseName(request.review_case())) {
-    violations.Add("review_case", "must be reviewCases/{review_case}");
+  if (!request.review_case().empty()) {
+    ParseResourceId("review_case", request.review_case(), "reviewCases",
+                    violations);
   }
   filter.review_case = request.review_case();
   if (!v1::ImpactAssessment::State_IsValid(request.state())) {
@@ -629,10 +555,8 @@ absl::Status ImpactAssessments::Withdraw(
   if (request.etag().empty()) {
     violations.Add("etag", "is required: send the etag last read");
   }
-  if (request.reason().size() > kMaxWithdrawReasonBytes) {
-    violations.Add("reason", absl::StrCat("is longer than ",
-                                          kMaxWithdrawReasonBytes, " bytes"));
-  }
+  CheckText("reason", request.reason(), kMaxWithdrawReasonBytes,
+            /*required=*/false, violations);
   RETURN_IF_ERROR(violations.ToStatus());
   RETURN_IF_ERROR(LoadVisible(call, key->name, key->id).status());
   ASSIGN_OR_RETURN(*response,
@@ -702,14 +626,13 @@ absl::StatusOr<ImpactStore::EventFilter> ImpactAssessments::WatchFilter(
     violations.Add("after_sequence",
                    "must not be negative (0 replays the whole feed)");
   }
-  if (!request.pre_application().empty() &&
-      !IsPreApplicationName(request.pre_application())) {
-    violations.Add("pre_application",
-                   "must be preApplications/{pre_application}");
+  if (!request.pre_application().empty()) {
+    ParseResourceId("pre_application", request.pre_application(),
+                    "preApplications", violations);
   }
-  if (!request.review_case().empty() &&
-      !IsReviewCaseName(request.review_case())) {
-    violations.Add("review_case", "must be reviewCases/{review_case}");
+  if (!request.review_case().empty()) {
+    ParseResourceId("review_case", request.review_case(), "reviewCases",
+                    violations);
   }
   RETURN_IF_ERROR(violations.ToStatus());
   return ImpactStore::EventFilter{request.pre_application(),

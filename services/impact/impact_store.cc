@@ -1,8 +1,6 @@
 // SQL behind ImpactStore.
 #include "services/impact/impact_store.h"
 
-#include <openssl/rand.h>
-
 #include <limits>
 #include <utility>
 
@@ -16,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/common/audit_trail/audit_trail.h"
 #include "services/common/digest.h"
+#include "services/common/field_checks.h"
 #include "services/common/field_violations.h"
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/status_macros.h"
@@ -124,15 +123,6 @@ std::string EtagOf(const v1::ImpactAssessment& assessment) {
   v1::ImpactAssessment untagged = assessment;
   untagged.clear_etag();
   return Sha256Hex(Serialize(untagged)).substr(0, 32);
-}
-
-absl::StatusOr<std::string> NewId() {
-  unsigned char random[10];
-  if (RAND_bytes(random, sizeof(random)) != 1) {
-    return absl::InternalError("no random bytes for a new assessment id");
-  }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(random), sizeof(random)));
 }
 
 std::string OrganisationName(const Caller& caller) {
@@ -366,7 +356,7 @@ absl::StatusOr<std::optional<v1::ImpactAssessment>> ImpactStore::Replay(
 absl::StatusOr<v1::ImpactAssessment> ImpactStore::Create(
     const NewAssessment& input, const Caller& caller, absl::Time now,
     absl::Time deadline) {
-  ASSIGN_OR_RETURN(const std::string id, NewId());
+  const std::string id = NewResourceId();
   const std::string organisation = OrganisationName(caller);
   v1::ImpactAssessment result;
   RETURN_IF_ERROR(database_->RunInTransaction(
@@ -414,12 +404,15 @@ absl::StatusOr<v1::ImpactAssessment> ImpactStore::Create(
                         static_cast<int64_t>(assessment.state()),
                         absl::ToUnixMicros(now), Bytes{bytes}})
                 .status());
-        RETURN_IF_ERROR(
-            tx.Execute("INSERT INTO impact_requests (organisation, "
-                       "request_id, body_sha256, assessment_id) "
-                       "VALUES ($1, $2, $3, $4)",
-                       {organisation, input.request_id, input.body_sha256, id})
-                .status());
+        if (!input.request_id.empty()) {
+          RETURN_IF_ERROR(
+              tx.Execute(
+                    "INSERT INTO impact_requests (organisation, "
+                    "request_id, body_sha256, assessment_id) "
+                    "VALUES ($1, $2, $3, $4)",
+                    {organisation, input.request_id, input.body_sha256, id})
+                  .status());
+        }
         RETURN_IF_ERROR(InsertRevision(tx, assessment, caller, now));
         RETURN_IF_ERROR(RecordChange(
             tx, v1::ImpactAssessmentEvent::KIND_CREATED,

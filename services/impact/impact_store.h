@@ -56,7 +56,8 @@ class ImpactStore {
     // etag and times.
     v1::ImpactAssessment assessment;
     std::string csp;  // As in Stored.
-    // The idempotency key and a hash of the request body it came with.
+    // The idempotency key (empty: none) and a hash of the request body it
+    // came with.
     std::string request_id;
     std::string body_sha256;
   };
@@ -71,7 +72,7 @@ class ImpactStore {
 
   // Records `input` as revision 1 by `caller` at `now`, with feed event
   // KIND_CREATED and an audit event, and returns the stored state. When the
-  // request id was used meanwhile, answers as Replay does instead.
+  // request id (if any) was used meanwhile, answers as Replay does instead.
   // ALREADY_EXISTS (naming it) when the ministry has an ACTIVE assessment of
   // the same subject.
   absl::StatusOr<v1::ImpactAssessment> Create(const NewAssessment& input,
