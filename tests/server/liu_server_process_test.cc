@@ -15,12 +15,14 @@
 #include "services/server/liu_server.h"
 #include "tests/harness/subprocess.h"
 #include "tests/harness/temp_dir.h"
+#include "tests/harness/test_database.h"
 #include "tests/harness/test_server.h"
 
 namespace ismap::liu {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(LiuServerProcessTest, ServesEveryServiceAndStopsCleanlyOnSigterm) {
   testing::TempDir dir;
@@ -73,6 +75,57 @@ TEST(LiuServerProcessTest, ABadRulesFileRefusesStartupNamingFileAndLine) {
   EXPECT_THAT(server.Output(),
               HasSubstr(rules.Join("review_policy.textproto") + ":3:"));
   EXPECT_FALSE(std::filesystem::exists(dir.Join("data/liu.sqlite3")));
+}
+
+TEST(LiuServerProcessTest, ServesFromAPostgresqlDatabaseWithDatabaseUrl) {
+  if (testing::TestClusterUrl().empty()) {
+    GTEST_SKIP() << "PostgreSQL tests need LIU_TEST_DATABASE_URL";
+  }
+  auto database =
+      testing::ScratchPostgresDatabase::Create(testing::TestClusterUrl());
+  ASSERT_TRUE(database.ok()) << database.status();
+  testing::TempDir dir;
+  testing::Subprocess server({LIU_SERVER_BINARY, "--listen=127.0.0.1:0",
+                              "--plaintext", "--data_dir=" + dir.Join("data"),
+                              "--rules_dir=" + testing::SourceRulesDir(),
+                              "--database_url=" + (*database)->url()},
+                             dir.Join("server.log"));
+  ASSERT_TRUE(
+      testing::WaitForOutput(server, "Ctrl-C to stop", absl::Seconds(30)))
+      << server.Output();
+  EXPECT_THAT(server.Output(), HasSubstr("database: PostgreSQL"));
+  std::smatch match;
+  const std::string output = server.Output();
+  ASSERT_TRUE(
+      std::regex_search(output, match, std::regex("\\(port ([0-9]+)\\)")));
+  const auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", match[1].str()),
+                          grpc::InsecureChannelCredentials());
+  const auto status = CheckHealth(channel, "", absl::Seconds(10));
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(*status, ServingStatus::kServing);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(absl::Seconds(30)), 0) << server.Output();
+  EXPECT_FALSE(std::filesystem::exists(dir.Join("data/liu.sqlite3")));
+}
+
+TEST(LiuServerProcessTest, AnUnusableDatabaseUrlRefusesStartup) {
+  for (const std::string url :
+       {"mysql://liu:s3cret-pw@127.0.0.1/liu",
+        "postgresql://liu:s3cret-pw@127.0.0.1:1/liu?connect_timeout=5"}) {
+    testing::TempDir dir;
+    testing::Subprocess server(
+        {LIU_SERVER_BINARY, "--listen=127.0.0.1:0", "--plaintext",
+         "--data_dir=" + dir.Join("data"),
+         "--rules_dir=" + testing::SourceRulesDir(), "--database_url=" + url},
+        dir.Join("server.log"));
+    const std::optional<int> code = server.Wait(absl::Seconds(30));
+    ASSERT_TRUE(code.has_value()) << url;
+    EXPECT_NE(*code, 0) << url;
+    EXPECT_THAT(server.Output(), HasSubstr("cannot start")) << url;
+    EXPECT_THAT(server.Output(), Not(HasSubstr("s3cret-pw"))) << url;
+    EXPECT_FALSE(std::filesystem::exists(dir.Join("data/liu.sqlite3")));
+  }
 }
 
 TEST(LiuServerProcessTest, LiuctlMintsTokensWithTheServersKey) {
