@@ -2,14 +2,23 @@
 # Installs, from Debian 12 packages, whatever the build and the tests need and
 # this machine lacks. Installs nothing when everything is present. Needs root
 # or sudo only when something is missing.
+#
+#   install-deps.sh                            # to build and run
+#   install-deps.sh --with-postgresql-server   # also PostgreSQL's server, for
+#                                              # the tests' throwaway cluster
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libabsl-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libssl-dev nlohmann-json3-dev openssl
+  libsqlite3-dev libpq-dev libssl-dev nlohmann-json3-dev openssl
 )
+case "${1:-}" in
+  "") ;;
+  --with-postgresql-server) packages+=(postgresql) ;;
+  *) echo "usage: $0 [--with-postgresql-server]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
