@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from google.protobuf import json_format, text_format
+from google.protobuf import json_format, symbol_database, text_format
 from ismap.liu.v1 import audit_trail_pb2, eligibility_pb2, impact_assessment_pb2
 from ismap.liu.v1 import rule_set_pb2, rules_pb2
 
@@ -390,19 +390,21 @@ class ServiceCoverageTest(unittest.TestCase):
             client.audit_planning, client.rule_sets, client.audit_trail)}
         self.assertEqual(set(services), set(SERVICES))
 
+        messages = symbol_database.Default()
         expected = []
         for full_name, service in services.items():
             for method in type(service).DESCRIPTOR.methods:
                 snake = re.sub(r"(?<!^)(?=[A-Z])", "_", method.name).lower()
                 with self.subTest(rpc=f"{full_name}/{method.name}"):
                     wrapper = getattr(service, snake)
-                    request = method.input_type._concrete_class()
+                    request = messages.GetSymbol(method.input_type.full_name)()
                     result = wrapper(request)
                     if method.server_streaming:
                         result = list(result)
                         self.assertEqual(len(result), 1)
                         result = result[0]
-                    self.assertIsInstance(result, method.output_type._concrete_class)
+                    self.assertIsInstance(result,
+                                          messages.GetSymbol(method.output_type.full_name))
                     expected.append(f"/{full_name}/{method.name}")
         self.assertEqual(paths, expected)
 
