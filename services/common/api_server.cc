@@ -111,6 +111,13 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
 
 ApiServer::~ApiServer() { Shutdown(); }
 
+std::shared_ptr<grpc::Channel> ApiServer::InProcessChannel() const {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(-1);
+  arguments.SetMaxSendMessageSize(-1);
+  return server_->InProcessChannel(arguments);
+}
+
 void ApiServer::Shutdown() {
   absl::MutexLock lock(&mu_);
   if (shut_down_) return;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/channel.h"
 #include "grpcpp/server.h"
 
 namespace ismap::liu {
@@ -64,6 +65,11 @@ class ApiServer {
 
   // The port actually bound (useful with port 0).
   int port() const { return port_; }
+
+  // A channel to this server that stays inside the process (no socket, no
+  // TLS): how the services of the all-in-one server call each other. Calls
+  // still pass every service's checkpoint. Valid until Shutdown().
+  std::shared_ptr<grpc::Channel> InProcessChannel() const;
 
   // Reports every health status NOT_SERVING, stops accepting calls, waits up
   // to the grace period for calls in flight to finish, then cancels the rest.

@@ -13,17 +13,43 @@
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/identity/jwt.h"
+#include "services/common/peer/peer_channel.h"
+#include "services/common/peer/service_credentials.h"
 #include "services/common/rules/rule_set_service.h"
 #include "services/common/rules/rule_set_store.h"
 #include "services/common/status_macros.h"
 #include "services/common/storage/migrations.h"
 #include "services/common/storage/sqlite_database.h"
 #include "services/common/unary_call.h"
-#include "services/eligibility/eligibility_service.h"
-#include "services/eligibility/review_service.h"
+#include "services/eligibility/eligibility_component.h"
 #include "services/impact/impact_assessment_service.h"
 
 namespace ismap::liu {
+
+namespace {
+
+// The calls of one service (or of the platform services) run on a worker pool
+// of their own, so that a call one service makes to another while serving
+// never waits for a worker its own callers hold.
+struct ServicePool {
+  ServicePool(const LiuServerOptions& options,
+              const Authenticator* authenticator,
+              const AccessPolicyTable* policy)
+      : executor(options.worker_threads, options.worker_queue_capacity),
+        runner(authenticator, policy, &executor,
+               UnaryCallRunner::Options{options.default_deadline}) {}
+
+  BoundedExecutor executor;
+  UnaryCallRunner runner;
+};
+
+// A channel from one service to a peer, with the calling service's identity.
+struct PeerLink {
+  std::unique_ptr<ServiceCredentials> credentials;
+  std::unique_ptr<PeerChannel> channel;
+};
+
+}  // namespace
 
 // Everything the server owns, declared in start-up order so that destruction
 // runs in reverse: the API server stops before anything it calls goes away.
@@ -34,15 +60,29 @@ struct LiuServer::Parts {
   std::unique_ptr<RuleSetStore> rule_set_store;
   std::unique_ptr<Authenticator> authenticator;
   std::unique_ptr<AccessPolicyTable> access_policy;
-  std::unique_ptr<BoundedExecutor> executor;
-  std::unique_ptr<UnaryCallRunner> runner;
+  std::unique_ptr<ServicePool> platform_pool;
+  std::unique_ptr<ServicePool> impact_pool;
+  std::unique_ptr<ServicePool> eligibility_pool;
+  std::unique_ptr<ServicePool> audit_pool;
+  // Peer links, named caller_to_peer.
+  PeerLink impact_to_eligibility;
+  PeerLink eligibility_to_impact;
+  PeerLink audit_to_eligibility;
   std::unique_ptr<RuleSetServiceImpl> rule_set_service;
   std::unique_ptr<AuditTrailServiceImpl> audit_trail_service;
   std::unique_ptr<ImpactAssessmentServiceImpl> impact_service;
-  std::unique_ptr<EligibilityServiceImpl> eligibility_service;
-  std::unique_ptr<ReviewServiceImpl> review_service;
+  std::unique_ptr<EligibilityComponent> eligibility;
   std::unique_ptr<AuditPlanningServiceImpl> audit_service;
   std::unique_ptr<ApiServer> api_server;
+
+  std::vector<PeerLink*> PeerLinks() {
+    return {&impact_to_eligibility, &eligibility_to_impact,
+            &audit_to_eligibility};
+  }
+  std::vector<ServicePool*> Pools() {
+    return {platform_pool.get(), impact_pool.get(), eligibility_pool.get(),
+            audit_pool.get()};
+  }
 };
 
 namespace {
@@ -68,6 +108,11 @@ absl::Status ValidateOptions(const LiuServerOptions& options) {
   }
   if (options.database_readers < 1)
     violations.Add("db_readers", "must be at least 1");
+  if (!options.jwks_file.empty() && options.service_token_file.empty()) {
+    violations.Add("service_token_file",
+                   "must be set with jwks_file: the services present this "
+                   "token (role ipa) when they call each other");
+  }
   return violations.ToStatus();
 }
 
@@ -124,6 +169,26 @@ absl::StatusOr<TokenVerification> MakeTokenVerification(
   return result;
 }
 
+// The link by which the service `caller` (e.g. "impact-service") calls
+// `peer`: with a development token for `caller` when the development key is
+// in use, else with the token in the service token file.
+absl::StatusOr<PeerLink> MakePeerLink(const LiuServerOptions& options,
+                                      const std::string& dev_signing_key_path,
+                                      absl::string_view caller,
+                                      absl::string_view peer) {
+  PeerLink link;
+  if (dev_signing_key_path.empty()) {
+    link.credentials = MakeFileServiceCredentials(options.service_token_file);
+  } else {
+    ASSIGN_OR_RETURN(DevSigningKey key,
+                     LoadDevSigningKey(dev_signing_key_path));
+    link.credentials = MakeDevServiceCredentials(std::move(key), caller);
+  }
+  link.channel =
+      std::make_unique<PeerChannel>(std::string(peer), link.credentials.get());
+  return link;
+}
+
 }  // namespace
 
 std::vector<std::string> LiuServer::ServiceNames() {
@@ -164,31 +229,48 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   ASSIGN_OR_RETURN(AccessPolicyTable table,
                    AccessPolicyTable::Build(*policy, ServiceNames()));
   parts->access_policy = std::make_unique<AccessPolicyTable>(std::move(table));
-  parts->executor = std::make_unique<BoundedExecutor>(
-      options.worker_threads, options.worker_queue_capacity);
-  parts->runner = std::make_unique<UnaryCallRunner>(
-      parts->authenticator.get(), parts->access_policy.get(),
-      parts->executor.get(),
-      UnaryCallRunner::Options{options.default_deadline});
+  parts->platform_pool = std::make_unique<ServicePool>(
+      options, parts->authenticator.get(), parts->access_policy.get());
+  parts->impact_pool = std::make_unique<ServicePool>(
+      options, parts->authenticator.get(), parts->access_policy.get());
+  parts->eligibility_pool = std::make_unique<ServicePool>(
+      options, parts->authenticator.get(), parts->access_policy.get());
+  parts->audit_pool = std::make_unique<ServicePool>(
+      options, parts->authenticator.get(), parts->access_policy.get());
+  ASSIGN_OR_RETURN(parts->impact_to_eligibility,
+                   MakePeerLink(options, parts->dev_signing_key_path,
+                                "impact-service", "EligibilityService"));
+  ASSIGN_OR_RETURN(
+      parts->eligibility_to_impact,
+      MakePeerLink(options, parts->dev_signing_key_path, "eligibility-service",
+                   "ImpactAssessmentService"));
+  ASSIGN_OR_RETURN(parts->audit_to_eligibility,
+                   MakePeerLink(options, parts->dev_signing_key_path,
+                                "audit-service", "EligibilityService"));
 
-  const UnaryCallRunner* runner = parts->runner.get();
+  const UnaryCallRunner* platform = &parts->platform_pool->runner;
   parts->rule_set_service = std::make_unique<RuleSetServiceImpl>(
-      runner, parts->rule_set_store.get(), parts->rules->version());
+      platform, parts->rule_set_store.get(), parts->rules->version());
   parts->audit_trail_service =
-      std::make_unique<AuditTrailServiceImpl>(runner, parts->database.get());
-  parts->impact_service = std::make_unique<ImpactAssessmentServiceImpl>(runner);
-  parts->eligibility_service = std::make_unique<EligibilityServiceImpl>(runner);
-  parts->review_service = std::make_unique<ReviewServiceImpl>(runner);
-  parts->audit_service = std::make_unique<AuditPlanningServiceImpl>(runner);
+      std::make_unique<AuditTrailServiceImpl>(platform, parts->database.get());
+  parts->impact_service = std::make_unique<ImpactAssessmentServiceImpl>(
+      &parts->impact_pool->runner);
+  ASSIGN_OR_RETURN(
+      parts->eligibility,
+      EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
+                                   parts->eligibility_to_impact.channel.get(),
+                                   &parts->eligibility_pool->runner, now));
+  parts->audit_service =
+      std::make_unique<AuditPlanningServiceImpl>(&parts->audit_pool->runner);
 
   ASSIGN_OR_RETURN(
       parts->api_server,
       ApiServer::Start(options.api,
                        {{parts->impact_service.get(),
                          v1::ImpactAssessmentService::service_full_name()},
-                        {parts->eligibility_service.get(),
+                        {parts->eligibility->eligibility_service(),
                          v1::EligibilityService::service_full_name()},
-                        {parts->review_service.get(),
+                        {parts->eligibility->review_service(),
                          v1::ReviewService::service_full_name()},
                         {parts->audit_service.get(),
                          v1::AuditPlanningService::service_full_name()},
@@ -196,6 +278,10 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
                          v1::RuleSetService::service_full_name()},
                         {parts->audit_trail_service.get(),
                          v1::AuditTrailService::service_full_name()}}));
+  const std::shared_ptr<grpc::Channel> in_process =
+      parts->api_server->InProcessChannel();
+  for (PeerLink* link : parts->PeerLinks()) link->channel->Connect(in_process);
+  parts->eligibility->StartFollowing();
   return std::unique_ptr<LiuServer>(new LiuServer(std::move(parts)));
 }
 
@@ -212,8 +298,10 @@ const std::string& LiuServer::dev_signing_key_path() const {
 }
 
 void LiuServer::Shutdown() {
+  parts_->eligibility->StopFollowing();
   parts_->api_server->Shutdown();
-  parts_->executor->Shutdown();
+  for (PeerLink* link : parts_->PeerLinks()) link->channel->Connect(nullptr);
+  for (ServicePool* pool : parts_->Pools()) pool->executor.Shutdown();
 }
 
 }  // namespace ismap::liu

@@ -26,11 +26,16 @@ struct LiuServerOptions {
   // with issuer "ismap-liu-dev" (see `liuctl dev-token`).
   std::string jwks_file;
   std::string token_issuer;
+  // With jwks_file: a file holding the token (role ipa) the services present
+  // when they call each other, kept fresh by the deployment. Unused with the
+  // development key, which mints such tokens itself.
+  std::string service_token_file;
   // The audience tokens must name.
   std::string token_audience = "ismap-liu";
   // Listening address, message limits and shutdown grace.
   ApiServerOptions api;
-  // Workers for blocking work, and how many calls may wait for one.
+  // Workers for blocking work, and how many calls may wait for one; per
+  // service (the platform services share one pool).
   int worker_threads = 8;
   size_t worker_queue_capacity = 1024;
   // Deadline of calls whose client set none or a later one.

@@ -42,6 +42,9 @@ ABSL_FLAG(std::string, token_issuer, "",
           "issuer (iss) tokens must name; with --jwks_file, required");
 ABSL_FLAG(std::string, token_audience, "ismap-liu",
           "audience (aud) tokens must name");
+ABSL_FLAG(std::string, service_token_file, "",
+          "with --jwks_file: file of the token (role ipa) the services present "
+          "to each other, kept fresh by the deployment");
 
 namespace {
 
@@ -95,6 +98,7 @@ int main(int argc, char** argv) {
   options.jwks_file = absl::GetFlag(FLAGS_jwks_file);
   options.token_issuer = absl::GetFlag(FLAGS_token_issuer);
   options.token_audience = absl::GetFlag(FLAGS_token_audience);
+  options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
 
   absl::StatusOr<std::unique_ptr<ismap::liu::LiuServer>> server =
       ismap::liu::LiuServer::Start(options);
