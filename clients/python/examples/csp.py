@@ -88,6 +88,9 @@ def print_judgement(judgement: eligibility.Judgement) -> None:
 
 
 def outcome(value: int) -> str:
+    """The outcome's name; "none" before the first judgement."""
+    if value == eligibility.ELIGIBILITY_OUTCOME_UNSPECIFIED:
+        return "none"
     return enum_label(eligibility.EligibilityOutcome, value)
 
 

@@ -261,6 +261,69 @@ class LiveServerTest(unittest.TestCase):
         self.assertNotIn("Traceback", result.stderr)
 
 
+class EligibilityExampleTest(unittest.TestCase):
+    """The CSP and ministry examples against the server's EligibilityService:
+    filing pre_application.json, its judgement, notifications and the
+    ministry's list."""
+
+    directory: Path
+    server: ServerProcess
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.directory = make_temp_dir()
+        cls.server = ServerProcess(cls.directory, RULES_DIR, "--plaintext")
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.server.stop()
+        shutil.rmtree(cls.directory, ignore_errors=True)
+
+    def run_as(self, script: str, role: str, organisation: str,
+               *args: str) -> subprocess.CompletedProcess[str]:
+        result = run_example(script, f"--server={self.server.address}", *args,
+                             environment={"LIU_TOKEN": self.server.token(role, organisation)})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result
+
+    def test_a_csp_files_reads_and_is_notified_and_a_ministry_sees_it(self) -> None:
+        example = str(EXAMPLES_DIR / "pre_application.json")
+        filed = self.run_as("csp.py", "csp", "example-saas", "file", example,
+                            "--request_id=python-example-1")
+        match = re.search(r"^filed (preApplications/\S+) ", filed.stdout, re.MULTILINE)
+        if match is None:
+            self.fail(f"no pre-application name in: {filed.stdout}")
+        name = match.group(1)
+        shown = self.run_as("csp.py", "csp", "example-saas", "show", name)
+        for output in (filed.stdout, shown.stdout):
+            self.assertIn(f"{name} 「名刺管理クラウド」 csps/example-saas ACTIVE", output)
+            self.assertIn("business meishi-kanri: WAITING_FOR_ASSESSMENT, matches "
+                          "targetBusinesses/3", output)
+            self.assertIn("waiting for the impact assessment of ministries/mlit", output)
+            self.assertIn("waiting for the impact assessment of ministries/maff", output)
+
+        # The same request id again: the same pre-application, not a second one.
+        retried = self.run_as("csp.py", "csp", "example-saas", "file", example,
+                              "--request_id=python-example-1")
+        self.assertIn(f"filed {name} ", retried.stdout)
+
+        notifications = self.run_as("csp.py", "csp", "example-saas", "notifications")
+        self.assertRegex(notifications.stdout,
+                         rf"#\d+ \S+ {name}: none -> WAITING_FOR_ASSESSMENT\n")
+        self.assertIn("business meishi-kanri: none -> WAITING_FOR_ASSESSMENT",
+                      notifications.stdout)
+
+        waiting = self.run_as("ministry.py", "ministry", "mlit", "pre-applications",
+                              "--ministry=mlit", "--waiting")
+        self.assertIn(f"{name} 「名刺管理クラウド」 csps/example-saas: "
+                      "WAITING_FOR_ASSESSMENT", waiting.stdout)
+        self.assertIn("business meishi-kanri 「名刺管理」: WAITING_FOR_ASSESSMENT (waiting "
+                      "for your assessment)", waiting.stdout)
+        other = self.run_as("ministry.py", "ministry", "mhlw", "pre-applications",
+                            "--ministry=mhlw")
+        self.assertEqual(other.stdout, "")
+
+
 class TlsTest(unittest.TestCase):
     """The channel factory's TLS and mutual TLS against a server that requires
     client certificates, with certificates from deploy/local/make-certs.sh."""
