@@ -8,21 +8,23 @@ selector their pod template's labels satisfy, containers with a pinned image,
 ports, readiness and liveness probes that can work (a liu-server container's
 probes check grpc.health.v1, natively or with `liuctl health`; the kubelet's
 native gRPC probe never on a port that serves TLS), resource requests and
-limits, a restricted security context, and volume mounts of declared volumes;
-stateless Deployments run at least two replicas; a StatefulSet's serviceName is
-a headless Service of the set; Services, PodDisruptionBudgets and
-NetworkPolicies select pods some workload carries, Services on ports those pods
-declare; a key read from a ConfigMap of the set exists in it.
+limits, a restricted security context, volume mounts of declared volumes, and
+liu-server flags the server would start with; stateless Deployments run at
+least two replicas; a StatefulSet's serviceName is a headless Service of the
+set; Services, PodDisruptionBudgets and NetworkPolicies select pods some
+workload carries, Services on ports those pods declare; a key read from a
+ConfigMap of the set exists in it.
 
 systemd (every *.service in --systemd): each parses as a unit file with
-[Unit], [Service] and [Install]; ExecStart runs liu-server; the service runs as
-a dedicated or dynamic user with NoNewPrivileges=yes, ProtectSystem=strict,
-Restart=on-failure and a StateDirectory that --data_dir points into; every
-credential the command line reads (%d/NAME) is loaded; every variable it uses
-is set by the example environment files beside it (<file>.example, for each
-instance of a template); and `systemd-analyze verify` accepts the unit, with
---server_binary standing in for the installed liu-server (skipped, and said so,
-where systemd-analyze is not installed).
+[Unit], [Service] and [Install]; ExecStart runs liu-server with flags it would
+start with; the service runs as a dedicated or dynamic user with
+NoNewPrivileges=yes, ProtectSystem=strict, Restart=on-failure and a
+StateDirectory that --data_dir points into; every credential the command line
+reads (%d/NAME) is loaded; every variable it uses is set by the example
+environment files beside it (<file>.example, for each instance of a template);
+and `systemd-analyze verify` accepts the unit, with --server_binary standing in
+for the installed liu-server (skipped, and said so, where systemd-analyze is
+not installed).
 
 Prints each problem as `file: object: problem`; exits 1 if there is any, else 0.
 """
@@ -173,6 +175,35 @@ def flag_value(arguments: Iterable[Any], flag: str) -> str | None:
     return None
 
 
+def server_flag_problems(arguments: list[Any]) -> list[str]:
+    """What liu-server would refuse at start-up in these flags (its option
+    validation, services/server and services/common/api_server)."""
+    def given(flag: str) -> bool:
+        return flag_value(arguments, flag) is not None
+
+    problems = []
+    plaintext = "--plaintext" in arguments
+    if given("tls_cert") != given("tls_key"):
+        problems.append("--tls_cert and --tls_key go together")
+    if plaintext and given("tls_cert"):
+        problems.append("serves both TLS and --plaintext")
+    if not plaintext and not given("tls_cert"):
+        problems.append("serves neither TLS (--tls_cert, --tls_key) nor --plaintext")
+    listen = flag_value(arguments, "listen") or ""
+    if plaintext and "$" not in listen and not re.match(
+            r"^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$", listen):
+        problems.append(f"--plaintext on {listen!r}, which is not a loopback address")
+    if given("tls_client_ca") and not given("tls_cert"):
+        problems.append("--tls_client_ca without TLS")
+    if given("peer_tls_cert") != given("peer_tls_key"):
+        problems.append("--peer_tls_cert and --peer_tls_key go together")
+    if given("jwks_file"):
+        for needed in ("token_issuer", "service_token_file"):
+            if not given(needed):
+                problems.append(f"--jwks_file needs --{needed}")
+    return problems
+
+
 def check_kubernetes(directory: Path, report: Report) -> int:
     """Checks the manifests in `directory`; returns how many objects."""
     objects = load_objects(directory, report)
@@ -284,6 +315,9 @@ def check_container(path: Path, where: str, container: dict[str, Any],
     numbers, _ = container_ports(container)
     if not numbers:
         report.add(path, where, "declares no ports")
+    if runs_liu_server(container):
+        for problem in server_flag_problems(container.get("args") or []):
+            report.add(path, where, f"liu-server would not start: {problem}")
 
     for probe_kind in ("readinessProbe", "livenessProbe"):
         probe = container.get(probe_kind)
@@ -546,6 +580,8 @@ def check_unit(unit: Unit, report: Report) -> None:
     if not executable.startswith("/") or Path(executable).name != "liu-server":
         report.add(path, where, f"ExecStart= runs {executable!r}, not an absolute path "
                                 "to liu-server")
+    for problem in server_flag_problems(words[1:]):
+        report.add(path, where, f"liu-server would not start: {problem}")
 
     service = unit.sections.get("Service", {})
     user = unit.value("Service", "User")

@@ -204,6 +204,20 @@ class BrokenKubernetesTest(unittest.TestCase):
                 "matchLabels": {"app.kubernetes.io/name": "postgres"}}
         self.assert_reported(change, "spec.podSelector selects no pod")
 
+    def test_server_flags_the_server_would_refuse(self) -> None:
+        def change(documents: Documents) -> None:
+            args = impact_container(documents)["args"]
+            args[:] = [arg for arg in args if not arg.startswith("--token_issuer=")]
+        self.assert_reported(change, "liu-server would not start: --jwks_file needs "
+                                     "--token_issuer")
+
+    def test_plaintext_on_a_pod_address(self) -> None:
+        def change(documents: Documents) -> None:
+            args = impact_container(documents)["args"]
+            args[:] = [arg for arg in args if not arg.startswith("--tls_")] + ["--plaintext"]
+        self.assert_reported(change, "--plaintext on '0.0.0.0:50051', which is not a "
+                                     "loopback address")
+
     def test_the_command_line_exits_1_naming_the_broken_file(self) -> None:
         broken = self.directory / "broken-deployment.yaml"
         broken.write_text(
@@ -263,6 +277,12 @@ class BrokenSystemdTest(unittest.TestCase):
         self.edit("liu-service@.service", "ExecStart=/usr/local/bin/liu-server",
                   "ExecStart=/usr/local/bin/liuctl")
         self.assert_reported("not an absolute path to liu-server")
+
+    def test_a_flag_the_server_needs(self) -> None:
+        self.edit("liu-server.service",
+                  "    --service_token_file=${LIU_SERVICE_TOKEN_FILE} \\\n", "")
+        self.assert_reported("liu-server would not start: --jwks_file needs "
+                             "--service_token_file")
 
     def test_missing_hardening(self) -> None:
         self.edit("liu-server.service", "ProtectSystem=strict\n", "ProtectSystem=full\n")
