@@ -23,6 +23,7 @@
 #include "services/common/unary_call.h"
 #include "services/eligibility/eligibility_component.h"
 #include "services/impact/impact_assessment_service.h"
+#include "services/impact/impact_store.h"
 
 namespace ismap::liu {
 
@@ -217,6 +218,9 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database,
                                            RuleSetStore::kComponent,
                                            RuleSetStore::Migrations(), now));
+  RETURN_IF_ERROR(storage::ApplyMigrations(
+      *parts->database, impact::ImpactStore::kComponent,
+      impact::ImpactStore::Migrations(), now));
   parts->rule_set_store = std::make_unique<RuleSetStore>(parts->database.get());
   RETURN_IF_ERROR(parts->rule_set_store->Record(*parts->rules, now));
 
@@ -253,8 +257,12 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       platform, parts->rule_set_store.get(), parts->rules->version());
   parts->audit_trail_service =
       std::make_unique<AuditTrailServiceImpl>(platform, parts->database.get());
-  parts->impact_service = std::make_unique<ImpactAssessmentServiceImpl>(
-      &parts->impact_pool->runner);
+  ASSIGN_OR_RETURN(
+      parts->impact_service,
+      ImpactAssessmentServiceImpl::Create(
+          {&parts->impact_pool->runner, &parts->impact_pool->executor,
+           parts->database.get(), parts->rules.get(),
+           parts->impact_to_eligibility.channel.get()}));
   ASSIGN_OR_RETURN(
       parts->eligibility,
       EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
@@ -299,6 +307,7 @@ const std::string& LiuServer::dev_signing_key_path() const {
 
 void LiuServer::Shutdown() {
   parts_->eligibility->StopFollowing();
+  parts_->impact_service->StopWatches();
   parts_->api_server->Shutdown();
   for (PeerLink* link : parts_->PeerLinks()) link->channel->Connect(nullptr);
   for (ServicePool* pool : parts_->Pools()) pool->executor.Shutdown();
