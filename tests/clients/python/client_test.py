@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Tests of the Python client package (clients/python) and its examples.
 
-LiveServerTest and TlsTest run the package against real liu-server processes on
-loopback ports, with tokens minted by `liuctl dev-token`; ServiceCoverageTest
+LiveServerTest, EligibilityExampleTest and TlsTest run the package and the
+examples against real liu-server processes on loopback ports, with tokens
+minted by `liuctl dev-token`; ServiceCoverageTest
 checks that every RPC of the API has its typed method and that the method calls
 that RPC; ExampleTest checks the example scripts' command lines and inputs.
 
@@ -262,9 +263,9 @@ class LiveServerTest(unittest.TestCase):
 
 
 class EligibilityExampleTest(unittest.TestCase):
-    """The CSP and ministry examples against the server's EligibilityService:
-    filing pre_application.json, its judgement, notifications and the
-    ministry's list."""
+    """The CSP and ministry examples against the server's eligibility and
+    impact services: filing pre_application.json, its judgement, notifications,
+    the ministries' list and their assessments from impact_assessment.json."""
 
     directory: Path
     server: ServerProcess
@@ -322,6 +323,36 @@ class EligibilityExampleTest(unittest.TestCase):
         other = self.run_as("ministry.py", "ministry", "mhlw", "pre-applications",
                             "--ministry=mhlw")
         self.assertEqual(other.stdout, "")
+
+
+    def test_two_ministries_assess_and_the_pre_application_becomes_eligible(self) -> None:
+        filed = self.run_as("csp.py", "csp", "other-saas", "file",
+                            str(EXAMPLES_DIR / "pre_application.json"))
+        match = re.search(r"^filed (preApplications/\S+) ", filed.stdout, re.MULTILINE)
+        if match is None:
+            self.fail(f"no pre-application name in: {filed.stdout}")
+        name = match.group(1)
+        for ministry in ("mlit", "maff"):
+            assessed = self.run_as(
+                "ministry.py", "ministry", ministry, "assess",
+                str(EXAMPLES_DIR / "impact_assessment.json"), f"--pre_application={name}",
+                "--business_id=meishi-kanri")
+            self.assertRegex(assessed.stdout,
+                             rf"^submitted ministries/{ministry}/impactAssessments/\S+ "
+                             r"revision 1 ")
+            self.assertIn("C/I/A: LOW/LOW/LOW, overall LOW, low impact", assessed.stdout)
+
+        # The server re-judges when it learns of the assessments, asynchronously.
+        deadline = time.monotonic() + 30
+        while True:
+            shown = self.run_as("csp.py", "csp", "other-saas", "show", name).stdout
+            if ": ELIGIBLE (trigger ASSESSMENT_CHANGED" in shown or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertIn("business meishi-kanri: ELIGIBLE, matches targetBusinesses/3", shown)
+        notifications = self.run_as("csp.py", "csp", "other-saas", "notifications",
+                                    f"--pre_application={name}")
+        self.assertIn(f"{name}: WAITING_FOR_ASSESSMENT -> ELIGIBLE", notifications.stdout)
 
 
 class TlsTest(unittest.TestCase):
