@@ -3,9 +3,10 @@
 
 LiveServerTest, EligibilityExampleTest and TlsTest run the package and the
 examples against real liu-server processes on loopback ports, with tokens
-minted by `liuctl dev-token`; ServiceCoverageTest
-checks that every RPC of the API has its typed method and that the method calls
-that RPC; ExampleTest checks the example scripts' command lines and inputs.
+minted by `liuctl dev-token`; ChannelTest checks the channel factory's rules;
+ServiceCoverageTest checks that every RPC of the API has its typed method and
+that the method calls that RPC; ExampleTest checks the example scripts'
+command lines and inputs.
 
 ctest runs each class on its own (tests/clients/python/CMakeLists.txt) with
 PYTHONPATH at the built package and these variables set:
@@ -133,6 +134,7 @@ class LiveServerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:
         cls.directory = make_temp_dir()
+        cls.addClassCleanup(shutil.rmtree, cls.directory, True)
         earlier_rules = cls.directory / "earlier-rules"
         shutil.copytree(RULES_DIR, earlier_rules)
         (earlier_rules / "review_policy.textproto").write_text(
@@ -143,13 +145,9 @@ class LiveServerTest(unittest.TestCase):
         if earlier.stop() != 0:
             raise AssertionError(f"liu-server did not stop cleanly:\n{earlier.output()}")
         cls.server = ServerProcess(cls.directory, RULES_DIR, "--plaintext")
+        cls.addClassCleanup(cls.server.stop)
         cls.ipa_token = cls.server.token("ipa", "ipa")
         cls.ministry_token = cls.server.token("ministry", "mlit")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-        shutil.rmtree(cls.directory, ignore_errors=True)
 
     def client(self, token: str | None) -> LiuClient:
         client = LiuClient(open_channel(self.server.address, token=token), timeout=30)
@@ -273,12 +271,9 @@ class EligibilityExampleTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:
         cls.directory = make_temp_dir()
+        cls.addClassCleanup(shutil.rmtree, cls.directory, True)
         cls.server = ServerProcess(cls.directory, RULES_DIR, "--plaintext")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-        shutil.rmtree(cls.directory, ignore_errors=True)
+        cls.addClassCleanup(cls.server.stop)
 
     def run_as(self, script: str, role: str, organisation: str,
                *args: str) -> subprocess.CompletedProcess[str]:
@@ -366,6 +361,7 @@ class TlsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:
         cls.directory = make_temp_dir()
+        cls.addClassCleanup(shutil.rmtree, cls.directory, True)
         cls.certs = cls.directory / "tls"
         subprocess.run([str(SOURCE_DIR / "deploy" / "local" / "make-certs.sh"),
                         str(cls.certs)], check=True, capture_output=True, timeout=60)
@@ -373,11 +369,7 @@ class TlsTest(unittest.TestCase):
             cls.directory, RULES_DIR, f"--tls_cert={cls.certs / 'server.pem'}",
             f"--tls_key={cls.certs / 'server.key'}",
             f"--tls_client_ca={cls.certs / 'ca.pem'}")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-        shutil.rmtree(cls.directory, ignore_errors=True)
+        cls.addClassCleanup(cls.server.stop)
 
     def test_mutual_tls_with_a_bearer_token(self) -> None:
         tls = TlsConfig(ca_file=self.certs / "ca.pem", cert_file=self.certs / "client.pem",
