@@ -1,16 +1,12 @@
-// The change-feed stream: reads on the worker pool, writes from the reactor.
+// WatchImpactAssessments: the request's filter over the store's events, as
+// a feed stream.
 #include "services/impact/impact_watch.h"
 
-#include <algorithm>
-#include <deque>
-#include <optional>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "ismap/liu/v1/impact_assessment.grpc.pb.h"
+#include "services/common/feed_stream.h"
 #include "services/common/request_parser.h"
 #include "services/impact/impact_assessments.h"
 
@@ -18,229 +14,10 @@ namespace ismap::liu::impact {
 namespace {
 
 constexpr absl::string_view kMethod = "WatchImpactAssessments";
-// Events read (and held in memory) at a time per stream.
-constexpr int64_t kBatch = 100;
 
 absl::string_view ServiceName() {
   return v1::ImpactAssessmentService::service_full_name();
 }
-
-// A stream refused before it started: finishes at once.
-class RefusedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
- public:
-  explicit RefusedWatch(const grpc::Status& status) { Finish(status); }
-  void OnDone() override { delete this; }
-};
-
-class ImpactWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
- public:
-  ImpactWatch(const WatchDependencies& dependencies, Caller caller,
-              absl::Time start, absl::Time deadline,
-              ImpactStore::EventFilter filter, int64_t after_sequence)
-      : dependencies_(dependencies),
-        caller_(std::move(caller)),
-        start_(start),
-        deadline_(deadline),
-        filter_(std::move(filter)),
-        cursor_(after_sequence) {}
-
-  // Subscribes to the notifier and reads the stored events. Called once,
-  // right after construction.
-  void Begin() {
-    absl::StatusOr<int64_t> subscription = dependencies_.notifier->Subscribe(
-        [this](ChangeNotifier::Signal signal) { OnSignal(signal); });
-    Step step;
-    {
-      absl::MutexLock lock(&mu_);
-      if (subscription.ok()) {
-        subscription_ = *subscription;
-        wake_ = true;
-      } else {
-        end_ = subscription.status();
-      }
-      step = NextStep();
-    }
-    Run(step);
-  }
-
-  void OnWriteDone(bool ok) override {
-    Step step;
-    {
-      absl::MutexLock lock(&mu_);
-      writing_ = false;
-      queue_.pop_front();
-      if (!ok && !end_.has_value()) {
-        end_ = absl::CancelledError("the client stopped reading");
-      }
-      step = NextStep();
-    }
-    Run(step);
-  }
-
-  void OnCancel() override {
-    Step step;
-    {
-      absl::MutexLock lock(&mu_);
-      if (!end_.has_value()) {
-        end_ = absl::Now() >= deadline_
-                   ? absl::DeadlineExceededError("the client's deadline passed")
-                   : absl::CancelledError("the client cancelled the stream");
-      }
-      step = NextStep();
-    }
-    Run(step);
-  }
-
-  void OnDone() override {
-    std::optional<int64_t> subscription;
-    {
-      absl::MutexLock lock(&mu_);
-      subscription = subscription_;
-    }
-    // Once Unsubscribe returns, no signal runs or will run. Not under mu_:
-    // signals take it.
-    if (subscription.has_value()) {
-      dependencies_.notifier->Unsubscribe(*subscription);
-    }
-    bool last = false;
-    {
-      absl::MutexLock lock(&mu_);
-      done_ = true;
-      last = tasks_ == 0;
-    }
-    if (last) delete this;
-  }
-
- private:
-  // What to do on the stream once the lock is released: at most one of
-  // starting a write and finishing.
-  struct Step {
-    const grpc::ByteBuffer* write = nullptr;
-    std::optional<grpc::Status> finish;
-  };
-
-  void OnSignal(ChangeNotifier::Signal signal) {
-    Step step;
-    {
-      absl::MutexLock lock(&mu_);
-      if (signal == ChangeNotifier::Signal::kClosing) {
-        if (!end_.has_value()) {
-          end_ = absl::UnavailableError(absl::StrCat(
-              "the server is shutting down; watch again with after_sequence ",
-              cursor_));
-        }
-      } else {
-        wake_ = true;
-      }
-      step = NextStep();
-    }
-    Run(step);
-  }
-
-  // Decides the next step: finish once an end is wanted and no write is in
-  // flight; else write the next queued event; else, with nothing queued,
-  // read again when a signal came or the last batch was full.
-  Step NextStep() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    Step step;
-    if (finished_ || writing_) return step;
-    if (end_.has_value()) {
-      finished_ = true;
-      step.finish = UnaryCallRunner::EndStream(ServiceName(), kMethod, caller_,
-                                               start_, *end_);
-      return step;
-    }
-    if (!queue_.empty()) {
-      writing_ = true;
-      step.write = &queue_.front();
-      return step;
-    }
-    if (!fetching_ && (wake_ || more_)) {
-      // When the pool is full the read waits for the next signal (the tick).
-      if (dependencies_.executor->TrySchedule([this] { Fetch(); })) {
-        fetching_ = true;
-        ++tasks_;
-      }
-    }
-    return step;
-  }
-
-  // Acts on `step`; touches nothing of this reactor afterwards, since a
-  // finished reactor may be deleted at once.
-  void Run(const Step& step) {
-    if (step.write != nullptr) {
-      StartWrite(step.write);
-    } else if (step.finish.has_value()) {
-      Finish(*step.finish);
-    }
-  }
-
-  // On the worker pool: reads the next batch after the cursor.
-  void Fetch() {
-    int64_t after = 0;
-    bool wanted = false;
-    {
-      absl::MutexLock lock(&mu_);
-      wanted = !end_.has_value();
-      after = cursor_;
-      wake_ = false;
-    }
-    absl::StatusOr<std::vector<v1::ImpactAssessmentEvent>> events;
-    if (wanted) {
-      events = dependencies_.store->ListEvents(
-          after, filter_, kBatch,
-          std::min(deadline_,
-                   absl::Now() + dependencies_.runner->default_deadline()));
-    }
-    Step step;
-    bool last = false;
-    {
-      absl::MutexLock lock(&mu_);
-      fetching_ = false;
-      --tasks_;
-      if (wanted && !end_.has_value()) {
-        if (events.ok()) {
-          for (const v1::ImpactAssessmentEvent& event : *events) {
-            queue_.push_back(UnaryCallRunner::Serialized(event));
-            cursor_ = event.sequence();
-          }
-          more_ = static_cast<int64_t>(events->size()) == kBatch;
-        } else {
-          end_ = events.status();
-        }
-      }
-      step = NextStep();
-      last = done_ && tasks_ == 0;
-    }
-    Run(step);
-    if (last) delete this;
-  }
-
-  const WatchDependencies dependencies_;
-  const Caller caller_;
-  const absl::Time start_;
-  const absl::Time deadline_;  // The client's.
-  const ImpactStore::EventFilter filter_;
-
-  absl::Mutex mu_;
-  std::optional<int64_t> subscription_ ABSL_GUARDED_BY(mu_);
-  // The sequence of the last event read.
-  int64_t cursor_ ABSL_GUARDED_BY(mu_);
-  // Events read and not yet written; the front one is in flight while
-  // writing_ (deque: pushing keeps its address).
-  std::deque<grpc::ByteBuffer> queue_ ABSL_GUARDED_BY(mu_);
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool fetching_ ABSL_GUARDED_BY(mu_) = false;
-  // A signal came since the last read began.
-  bool wake_ ABSL_GUARDED_BY(mu_) = false;
-  // The last read filled its batch: more may be stored.
-  bool more_ ABSL_GUARDED_BY(mu_) = false;
-  // Why the stream is to end, once it is to.
-  std::optional<absl::Status> end_ ABSL_GUARDED_BY(mu_);
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  // Reads scheduled and not yet run: the reactor outlives them.
-  int tasks_ ABSL_GUARDED_BY(mu_) = 0;
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
-};
 
 }  // namespace
 
@@ -250,7 +27,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* StartImpactWatch(
   const absl::Time start = absl::Now();
   absl::StatusOr<CallContext> call =
       dependencies.runner->AdmitStream(*context, ServiceName(), kMethod, start);
-  if (!call.ok()) return new RefusedWatch(ToGrpcStatus(call.status()));
+  if (!call.ok()) return RefuseFeedStream(ToGrpcStatus(call.status()));
 
   v1::WatchImpactAssessmentsRequest typed;
   absl::Status status =
@@ -259,14 +36,28 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* StartImpactWatch(
       status.ok() ? ImpactAssessments::WatchFilter(typed)
                   : absl::StatusOr<ImpactStore::EventFilter>(status);
   if (!filter.ok()) {
-    return new RefusedWatch(UnaryCallRunner::EndStream(
+    return RefuseFeedStream(UnaryCallRunner::EndStream(
         ServiceName(), kMethod, call->caller, start, filter.status()));
   }
-  auto* watch =
-      new ImpactWatch(dependencies, call->caller, start, call->deadline,
-                      *std::move(filter), typed.after_sequence());
-  watch->Begin();
-  return watch;
+  const ImpactStore* store = dependencies.store;
+  return StartFeedStream(
+      {dependencies.runner, dependencies.executor, dependencies.notifier,
+       ServiceName(), kMethod},
+      *call, start, typed.after_sequence(),
+      [store, filter = *std::move(filter)](
+          int64_t after, int64_t limit,
+          absl::Time deadline) -> absl::StatusOr<std::vector<FeedEntry>> {
+        absl::StatusOr<std::vector<v1::ImpactAssessmentEvent>> events =
+            store->ListEvents(after, filter, limit, deadline);
+        if (!events.ok()) return events.status();
+        std::vector<FeedEntry> entries;
+        entries.reserve(events->size());
+        for (const v1::ImpactAssessmentEvent& event : *events) {
+          entries.push_back(
+              {event.sequence(), UnaryCallRunner::Serialized(event)});
+        }
+        return entries;
+      });
 }
 
 }  // namespace ismap::liu::impact

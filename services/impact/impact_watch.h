@@ -1,4 +1,4 @@
-// The reactor of WatchImpactAssessments: the assessment change feed, first
+// WatchImpactAssessments, the assessment change feed (feed_stream.h): first
 // the stored events after the client's `after_sequence`, then each new one as
 // it commits.
 //
