@@ -268,7 +268,8 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       parts->eligibility,
       EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
                                    parts->eligibility_to_impact.channel.get(),
-                                   &parts->eligibility_pool->runner, now));
+                                   &parts->eligibility_pool->runner,
+                                   &parts->eligibility_pool->executor, now));
   parts->audit_service =
       std::make_unique<AuditPlanningServiceImpl>(&parts->audit_pool->runner);
 
@@ -307,7 +308,7 @@ const std::string& LiuServer::dev_signing_key_path() const {
 }
 
 void LiuServer::Shutdown() {
-  parts_->eligibility->StopFollowing();
+  parts_->eligibility->Stop();
   parts_->impact_service->StopWatches();
   parts_->api_server->Shutdown();
   for (PeerLink* link : parts_->PeerLinks()) link->channel->Connect(nullptr);
