@@ -295,18 +295,32 @@ absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, bool reader,
   return db;
 }
 
-absl::Status EnableWal(sqlite3* db, const std::string& path) {
+// Switches the file to WAL. While another process opening it at the same
+// moment holds its lock, SQLite reports SQLITE_BUSY without waiting (the
+// switch upgrades a shared lock, which the busy handler cannot wait for), so
+// this tries again until `wait_until`.
+absl::Status EnableWal(sqlite3* db, const std::string& path,
+                       absl::Time wait_until) {
   sqlite3_stmt* stmt = nullptr;
   RETURN_IF_ERROR(StatusOf(
       db, sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr),
       "journal_mode"));
-  const bool wal = sqlite3_step(stmt) == SQLITE_ROW &&
-                   absl::string_view(reinterpret_cast<const char*>(
-                       sqlite3_column_text(stmt, 0))) == "wal";
+  int rc = SQLITE_BUSY;
+  for (int attempt = 0; (rc & 0xff) == SQLITE_BUSY; ++attempt) {
+    if (attempt > 0) {
+      if (absl::Now() >= wait_until) break;
+      absl::SleepFor(absl::Milliseconds(1) * (1 << std::min(attempt, 6)));
+    }
+    sqlite3_reset(stmt);
+    rc = sqlite3_step(stmt);
+  }
+  const bool wal =
+      rc == SQLITE_ROW && absl::string_view(reinterpret_cast<const char*>(
+                              sqlite3_column_text(stmt, 0))) == "wal";
   sqlite3_finalize(stmt);
   if (!wal) {
-    return absl::InternalError(
-        absl::StrCat("cannot put ", path, " in WAL mode"));
+    return absl::InternalError(absl::StrCat(
+        "cannot put ", path, " in WAL mode: ", sqlite3_errstr(rc)));
   }
   return absl::OkStatus();
 }
@@ -327,9 +341,14 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
   for (int i = 0; i <= readers; ++i) {
     auto connection = std::make_unique<Connection>();
     const bool reader = i > 0;
+    // Another process opening the file at the same moment holds its lock
+    // while it switches the file to WAL: wait for it as for any lock.
+    connection->wait_until = absl::Now() + options.busy_timeout;
     ASSIGN_OR_RETURN(connection->db,
                      OpenConnection(path, reader, &connection->wait_until));
-    if (!reader) RETURN_IF_ERROR(EnableWal(connection->db, path));
+    if (!reader) {
+      RETURN_IF_ERROR(EnableWal(connection->db, path, connection->wait_until));
+    }
     database->all_.push_back(std::move(connection));
   }
   database->writer_ = database->all_[0].get();

@@ -135,22 +135,28 @@ TEST_P(MigrationsTest, RefusesMisnumberedMigrations) {
 }
 
 TEST_P(MigrationsTest, ReplicasStartingAtOnceApplyEachMigrationOnce) {
-  // Four processes start together on an empty database, each applying the
-  // same migrations (and creating schema_migrations) at the same moment.
+  // Four processes start together on a database nobody opened yet, each
+  // opening it and applying the same migrations (and creating
+  // schema_migrations) at the same moment.
   constexpr int kReplicas = 4;
-  std::vector<std::unique_ptr<Database>> replicas;
-  for (int i = 0; i < kReplicas; ++i) replicas.push_back(Open());
+  std::vector<std::unique_ptr<Database>> replicas(kReplicas);
   absl::Barrier* start = new absl::Barrier(kReplicas);
   std::vector<absl::Status> results(kReplicas);
   std::vector<std::thread> threads;
   for (int i = 0; i < kReplicas; ++i) {
     threads.emplace_back([&, i] {
       if (start->Block()) delete start;
+      auto database = test_database_->Open();
+      results[i] = database.status();
+      if (!database.ok()) return;
+      replicas[i] = *std::move(database);
       results[i] = ApplyMigrations(*replicas[i], "demo", kV2, kNow);
     });
   }
   for (std::thread& thread : threads) thread.join();
-  for (const absl::Status& result : results) EXPECT_TRUE(result.ok()) << result;
+  for (const absl::Status& result : results) {
+    ASSERT_TRUE(result.ok()) << result;
+  }
   const std::string dump = *Dump(*replicas[0]);
   EXPECT_NE(dump.find("table b"), std::string::npos);
   EXPECT_NE(dump.find("demo/1 create a"), std::string::npos);
