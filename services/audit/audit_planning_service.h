@@ -1,25 +1,45 @@
-// gRPC adapter of AuditPlanningService: registration decisions, suspension, and
-// external/internal audit planning.
+// gRPC adapter of AuditPlanningService: registration decisions
+// (登録・登録留保・ 却下), suspension and its lifting, the public list of
+// ISMAP-LIU services, external- and internal-audit plans, internal-audit
+// reports and coverage.
 //
-// Every RPC passes through the shared UnaryCallRunner, so each call is
-// authenticated before anything else happens. The RPCs are not served by this
-// build yet (issue #5: audit planning and registration) and answer
-// UNIMPLEMENTED to signed-in callers.
+// Every RPC passes through the shared UnaryCallRunner, which authenticates
+// the caller and refuses roles the access policy does not grant; the
+// handlers here validate the request (INVALID_ARGUMENT naming every offending
+// field), apply the grant's scope to the stored service (outside it:
+// NOT_FOUND), run the domain (services/audit/domain) and the store
+// (audit_store.h), and write every change with its audit-trail event in one
+// transaction. The clock is read here, once per call, and handed to the domain.
 #ifndef ISMAP_LIU_SERVICES_AUDIT_AUDIT_PLANNING_SERVICE_H_
 #define ISMAP_LIU_SERVICES_AUDIT_AUDIT_PLANNING_SERVICE_H_
 
+#include <memory>
+
+#include "absl/status/statusor.h"
 #include "ismap/liu/v1/audit_planning.grpc.pb.h"
+#include "services/audit/pre_application_directory.h"
+#include "services/common/rules/rule_set.h"
+#include "services/common/storage/database.h"
 #include "services/common/unary_call.h"
 
 namespace ismap::liu {
 
-// Serves AuditPlanningService. Does not own the runner, which must outlive it.
-// Thread-safe.
+// Serves AuditPlanningService. Thread-safe.
 class AuditPlanningServiceImpl final
     : public v1::AuditPlanningService::CallbackService {
  public:
-  explicit AuditPlanningServiceImpl(const UnaryCallRunner* runner)
-      : runner_(runner) {}
+  // A service over `database` (with AuditTrail's and AuditStore's migrations
+  // applied) under `rules`, which must hold the control catalog and the
+  // audit policy, learning about pre-applications from `pre_applications`.
+  // Does not own the runner, the database or the directory, which must
+  // outlive it; shares the rules. FAILED_PRECONDITION if the rules lack the
+  // catalog or the policy; INVALID_ARGUMENT if they cannot drive the planners.
+  static absl::StatusOr<std::unique_ptr<AuditPlanningServiceImpl>> Create(
+      const UnaryCallRunner* runner, storage::Database* database,
+      std::shared_ptr<const RuleSet> rules,
+      PreApplicationDirectory* pre_applications);
+
+  ~AuditPlanningServiceImpl() override;
 
   grpc::ServerUnaryReactor* RegisterService(
       grpc::CallbackServerContext* context,
@@ -84,7 +104,14 @@ class AuditPlanningServiceImpl final
       v1::ListOverdueObjectivesResponse* response) override;
 
  private:
+  // The RPCs' logic, one method each (audit_planning_service.cc).
+  class Handlers;
+
+  AuditPlanningServiceImpl(const UnaryCallRunner* runner,
+                           std::unique_ptr<Handlers> handlers);
+
   const UnaryCallRunner* const runner_;
+  const std::unique_ptr<Handlers> handlers_;
 };
 
 }  // namespace ismap::liu
