@@ -1,25 +1,39 @@
 // gRPC adapter of EligibilityService: pre-applications (事前申請), judgements,
 // notifications and the target-business list (対象業務一覧).
 //
-// Every RPC passes through the shared UnaryCallRunner, so each call is
-// authenticated before anything else happens. The RPCs are not served by this
-// build yet (issue #4: pre-applications and the target list) and answer
-// UNIMPLEMENTED to signed-in callers.
+// Every RPC passes through the shared UnaryCallRunner (authentication, the
+// access policy, deadline, worker pool); handlers validate, apply the
+// caller's scope to the stored resource, and run each change with its
+// judgement, notification and audit event in one transaction.
 #ifndef ISMAP_LIU_SERVICES_ELIGIBILITY_ELIGIBILITY_SERVICE_H_
 #define ISMAP_LIU_SERVICES_ELIGIBILITY_ELIGIBILITY_SERVICE_H_
 
 #include "ismap/liu/v1/eligibility.grpc.pb.h"
+#include "services/common/rules/rule_set.h"
+#include "services/common/storage/database.h"
 #include "services/common/unary_call.h"
+#include "services/eligibility/judgement_recorder.h"
+#include "services/eligibility/target_lists.h"
 
 namespace ismap::liu {
 
-// Serves EligibilityService. Does not own the runner, which must outlive it.
-// Thread-safe.
+// What the eligibility component's two services share. Not owned; each
+// must outlive the services.
+struct EligibilityContext {
+  const UnaryCallRunner* runner;
+  storage::Database* database;
+  const RuleSet* rules;
+  eligibility::TargetLists* lists;
+  const eligibility::AssessmentSource* assessments;
+  const eligibility::JudgementRecorder* recorder;
+};
+
+// Serves EligibilityService. Thread-safe.
 class EligibilityServiceImpl final
     : public v1::EligibilityService::CallbackService {
  public:
-  explicit EligibilityServiceImpl(const UnaryCallRunner* runner)
-      : runner_(runner) {}
+  explicit EligibilityServiceImpl(EligibilityContext context)
+      : context_(context) {}
 
   grpc::ServerUnaryReactor* EvaluateBusiness(
       grpc::CallbackServerContext* context,
@@ -73,7 +87,7 @@ class EligibilityServiceImpl final
       v1::ListTargetBusinessesResponse* response) override;
 
  private:
-  const UnaryCallRunner* const runner_;
+  const EligibilityContext context_;
 };
 
 }  // namespace ismap::liu

@@ -1,23 +1,26 @@
 // gRPC adapter of ReviewService: 要検討業務 review cases and their two-ministry
 // confirmation.
 //
-// Every RPC passes through the shared UnaryCallRunner, so each call is
-// authenticated before anything else happens. The RPCs are not served by this
-// build yet (issue #4: 要検討業務 review cases) and answer UNIMPLEMENTED to
-// signed-in callers.
+// Cases open by themselves when a pre-application is judged (see
+// JudgementRecorder). IPA's decision fetches the case's assessments afresh
+// from the impact service, then in one transaction changes the case, adds
+// the list item and version (on confirmation) and re-judges every linked
+// pre-application, so that two decisions at once cannot both succeed.
 #ifndef ISMAP_LIU_SERVICES_ELIGIBILITY_REVIEW_SERVICE_H_
 #define ISMAP_LIU_SERVICES_ELIGIBILITY_REVIEW_SERVICE_H_
 
 #include "ismap/liu/v1/review.grpc.pb.h"
 #include "services/common/unary_call.h"
+#include "services/eligibility/eligibility_service.h"
 
 namespace ismap::liu {
 
-// Serves ReviewService. Does not own the runner, which must outlive it.
+// Serves ReviewService over the eligibility component's store (the cases,
+// the list and the pre-applications change together when IPA decides).
 // Thread-safe.
 class ReviewServiceImpl final : public v1::ReviewService::CallbackService {
  public:
-  explicit ReviewServiceImpl(const UnaryCallRunner* runner) : runner_(runner) {}
+  explicit ReviewServiceImpl(EligibilityContext context) : context_(context) {}
 
   grpc::ServerUnaryReactor* GetReviewCase(
       grpc::CallbackServerContext* context,
@@ -37,7 +40,13 @@ class ReviewServiceImpl final : public v1::ReviewService::CallbackService {
       v1::ReviewCase* response) override;
 
  private:
-  const UnaryCallRunner* const runner_;
+  // Confirm or reject: the shared part of the two decisions.
+  absl::Status Decide(const CallContext& call, const std::string& name,
+                      const std::string& etag, const std::string& reason,
+                      const v1::ConfirmReviewCaseRequest* confirmation,
+                      v1::ReviewCase* out) const;
+
+  const EligibilityContext context_;
 };
 
 }  // namespace ismap::liu

@@ -23,8 +23,7 @@
 #include "services/common/storage/migrations.h"
 #include "services/common/storage/sqlite_database.h"
 #include "services/common/unary_call.h"
-#include "services/eligibility/eligibility_service.h"
-#include "services/eligibility/review_service.h"
+#include "services/eligibility/eligibility_component.h"
 #include "services/impact/impact_assessment_service.h"
 
 namespace ismap::liu {
@@ -74,8 +73,7 @@ struct LiuServer::Parts {
   std::unique_ptr<RuleSetServiceImpl> rule_set_service;
   std::unique_ptr<AuditTrailServiceImpl> audit_trail_service;
   std::unique_ptr<ImpactAssessmentServiceImpl> impact_service;
-  std::unique_ptr<EligibilityServiceImpl> eligibility_service;
-  std::unique_ptr<ReviewServiceImpl> review_service;
+  std::unique_ptr<EligibilityComponent> eligibility;
   std::unique_ptr<GrpcPreApplicationDirectory> audit_pre_applications;
   std::unique_ptr<AuditPlanningServiceImpl> audit_service;
   std::unique_ptr<ApiServer> api_server;
@@ -262,10 +260,11 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       std::make_unique<AuditTrailServiceImpl>(platform, parts->database.get());
   parts->impact_service = std::make_unique<ImpactAssessmentServiceImpl>(
       &parts->impact_pool->runner);
-  parts->eligibility_service = std::make_unique<EligibilityServiceImpl>(
-      &parts->eligibility_pool->runner);
-  parts->review_service =
-      std::make_unique<ReviewServiceImpl>(&parts->eligibility_pool->runner);
+  ASSIGN_OR_RETURN(
+      parts->eligibility,
+      EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
+                                   parts->eligibility_to_impact.channel.get(),
+                                   &parts->eligibility_pool->runner, now));
   parts->audit_pre_applications = std::make_unique<GrpcPreApplicationDirectory>(
       parts->audit_to_eligibility.channel.get());
   ASSIGN_OR_RETURN(parts->audit_service,
@@ -278,9 +277,9 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       ApiServer::Start(options.api,
                        {{parts->impact_service.get(),
                          v1::ImpactAssessmentService::service_full_name()},
-                        {parts->eligibility_service.get(),
+                        {parts->eligibility->eligibility_service(),
                          v1::EligibilityService::service_full_name()},
-                        {parts->review_service.get(),
+                        {parts->eligibility->review_service(),
                          v1::ReviewService::service_full_name()},
                         {parts->audit_service.get(),
                          v1::AuditPlanningService::service_full_name()},
@@ -291,6 +290,7 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   const std::shared_ptr<grpc::Channel> in_process =
       parts->api_server->InProcessChannel();
   for (PeerLink* link : parts->PeerLinks()) link->channel->Connect(in_process);
+  parts->eligibility->StartFollowing();
   return std::unique_ptr<LiuServer>(new LiuServer(std::move(parts)));
 }
 
@@ -307,6 +307,7 @@ const std::string& LiuServer::dev_signing_key_path() const {
 }
 
 void LiuServer::Shutdown() {
+  parts_->eligibility->StopFollowing();
   parts_->api_server->Shutdown();
   for (PeerLink* link : parts_->PeerLinks()) link->channel->Connect(nullptr);
   for (ServicePool* pool : parts_->Pools()) pool->executor.Shutdown();
