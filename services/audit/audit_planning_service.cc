@@ -1,8 +1,6 @@
 // AuditPlanningService handlers: validation, scope, domain, store.
 #include "services/audit/audit_planning_service.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -30,6 +28,7 @@
 #include "services/audit/domain/registration.h"
 #include "services/audit/domain/service_audit.h"
 #include "services/common/digest.h"
+#include "services/common/field_checks.h"
 #include "services/common/field_violations.h"
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/page_token.h"
@@ -47,27 +46,24 @@ using storage::Database;
 using storage::Transaction;
 
 constexpr absl::string_view kServices = "services/";
-constexpr absl::string_view kPreApplications = "preApplications/";
 constexpr absl::string_view kCsps = "csps/";
 constexpr absl::string_view kExternalAuditPlans = "/externalAuditPlans/";
 constexpr absl::string_view kInternalAuditPlan = "/internalAuditPlan";
 constexpr absl::string_view kInternalAuditReports = "/internalAuditReports/";
 constexpr absl::string_view kCoverage = "/coverage";
-constexpr size_t kMaxIdBytes = 128;
-constexpr size_t kMaxRequestIdBytes = 64;
+// Longest decision reason (判断理由), in bytes of UTF-8.
+constexpr size_t kMaxReasonBytes = 4 * 1024;
+// Longest exclusion reason (除外した理由).
+constexpr size_t kMaxExclusionReasonBytes = 4 * 1024;
+// Longest incident or finding description.
+constexpr size_t kMaxDescriptionBytes = 16 * 1024;
+// Longest internal-audit report summary (総括).
+constexpr size_t kMaxSummaryBytes = 64 * 1024;
 
 // ---- Names and ids ----
 
-// Whether `id` can be a server-assigned or foreign resource id: 1 to 128
-// characters of [A-Za-z0-9._-].
-bool IsValidId(absl::string_view id) {
-  if (id.empty() || id.size() > kMaxIdBytes) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
-  });
-}
-
-// The id of `name` = `<prefix>{id}<suffix>`, or a violation of `field`.
+// The id of `name` = `<prefix>{id}<suffix>`, or a violation of `field` saying
+// that `pattern` was expected.
 std::optional<std::string> ParseName(absl::string_view name,
                                      absl::string_view prefix,
                                      absl::string_view suffix,
@@ -76,7 +72,7 @@ std::optional<std::string> ParseName(absl::string_view name,
                                      FieldViolations& violations) {
   absl::string_view id = name;
   if (absl::ConsumePrefix(&id, prefix) && absl::ConsumeSuffix(&id, suffix) &&
-      IsValidId(id)) {
+      IsValidResourceId(id)) {
     return std::string(id);
   }
   violations.Add(std::string(field), absl::StrCat("must be ", pattern));
@@ -86,33 +82,47 @@ std::optional<std::string> ParseName(absl::string_view name,
 std::optional<std::string> ParseServiceName(absl::string_view name,
                                             absl::string_view field,
                                             FieldViolations& violations) {
-  return ParseName(name, kServices, "", field, "services/{service}",
-                   violations);
+  return ParseResourceId(field, name, "services", violations);
+}
+
+void CheckPreApplicationName(absl::string_view name, absl::string_view field,
+                             FieldViolations& violations) {
+  ParseResourceId(field, name, "preApplications", violations);
+}
+
+// A `csps/{csp}` filter, {csp} being an organisation id.
+void CheckCspName(absl::string_view name, FieldViolations& violations) {
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, kCsps) || !IsValidPrincipalId(id)) {
+    violations.Add("csp", "must be csps/{csp}");
+  }
 }
 
 std::string ServiceName(absl::string_view id) {
   return absl::StrCat(kServices, id);
 }
 
-// A new server-assigned id: 16 random lowercase hex digits.
-absl::StatusOr<std::string> NewId() {
-  unsigned char bytes[8];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    return absl::InternalError("the random number generator failed");
+// Request ids are required on this service's creates (audit_planning.proto).
+void CheckRequiredRequestId(absl::string_view request_id,
+                            FieldViolations& violations) {
+  if (request_id.empty()) {
+    violations.Add("request_id",
+                   "is required: an idempotency key of 1 to 64 printable "
+                   "ASCII characters (a UUID is recommended)");
+    return;
   }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+  CheckRequestId("request_id", request_id, violations);
 }
 
-void CheckRequestId(absl::string_view request_id, FieldViolations& violations) {
-  const bool printable =
-      std::all_of(request_id.begin(), request_id.end(),
-                  [](char c) { return c >= 0x20 && c <= 0x7e; });
-  if (request_id.empty() || request_id.size() > kMaxRequestIdBytes ||
-      !printable) {
-    violations.Add("request_id",
-                   "must be 1 to 64 printable ASCII characters (a UUID is "
-                   "recommended)");
+// The exclusion reasons of a statement scope, as free text.
+void CheckExclusionReasons(const v1::StatementScope& statement,
+                           FieldViolations& violations) {
+  for (int i = 0; i < statement.excluded_objectives_size(); ++i) {
+    // Emptiness is the scope's own check (ControlScope::Create).
+    CheckText(
+        absl::StrCat("statement_scope.excluded_objectives[", i, "].reason"),
+        statement.excluded_objectives(i).reason(), kMaxExclusionReasonBytes,
+        /*required=*/false, violations);
   }
 }
 
@@ -318,10 +328,11 @@ class AuditPlanningServiceImpl::Handlers {
   absl::StatusOr<ServiceAudit> LoadAudit(const CallContext& call,
                                          absl::string_view id);
 
-  // Adds the statement scope's violations under `field`.
+  // Adds the violations of the request's `statement_scope`.
   std::optional<ControlScope> CheckScope(const v1::StatementScope& statement,
-                                         absl::string_view field,
                                          FieldViolations& violations) const {
+    constexpr absl::string_view field = "statement_scope";
+    CheckExclusionReasons(statement, violations);
     absl::StatusOr<ControlScope> scope =
         ControlScope::Create(audit_rules_.criteria(), statement);
     if (!scope.ok()) {
@@ -384,7 +395,7 @@ absl::Status AuditPlanningServiceImpl::Handlers::DecideFirst(
                        v1::EligibilityOutcome_Name(outcome)));
     }
   }
-  ASSIGN_OR_RETURN(const std::string id, NewId());
+  const std::string id = NewResourceId();
   const audit::PreApplicationSummary summary{
       pre_application.name(), pre_application.csp(),
       pre_application.service_name(), pre_application.service_description()};
@@ -444,8 +455,8 @@ absl::Status AuditPlanningServiceImpl::Handlers::Register(
     const CallContext& call, const v1::RegisterServiceRequest& request,
     v1::CloudService* out) {
   FieldViolations violations;
-  audit::CheckText("reason", request.reason(), audit::kMaxReasonBytes,
-                   /*required=*/false, violations);
+  CheckText("reason", request.reason(), kMaxReasonBytes,
+            /*required=*/false, violations);
   switch (request.target_case()) {
     case v1::RegisterServiceRequest::kPreApplication: {
       FirstDecisionRequest first{FirstDecision::kRegister,
@@ -454,18 +465,16 @@ absl::Status AuditPlanningServiceImpl::Handlers::Register(
                                  request.pre_application(),
                                  std::nullopt,
                                  request.reason()};
-      ParseName(request.pre_application(), kPreApplications, "",
-                "pre_application", "preApplications/{pre_application}",
-                violations);
+      CheckPreApplicationName(request.pre_application(), "pre_application",
+                              violations);
       if (!request.has_statement_scope()) {
         violations.Add("statement_scope",
                        "is required with pre_application: the scope of the "
                        "CSP's statement (言明の範囲)");
       } else {
-        first.scope = CheckScope(request.statement_scope(), "statement_scope",
-                                 violations);
+        first.scope = CheckScope(request.statement_scope(), violations);
       }
-      CheckRequestId(request.request_id(), violations);
+      CheckRequiredRequestId(request.request_id(), violations);
       RETURN_IF_ERROR(violations.ToStatus());
       return DecideFirst(call, first, out);
     }
@@ -474,8 +483,7 @@ absl::Status AuditPlanningServiceImpl::Handlers::Register(
           ParseServiceName(request.service(), "service", violations);
       std::optional<ControlScope> scope;
       if (request.has_statement_scope()) {
-        scope = CheckScope(request.statement_scope(), "statement_scope",
-                           violations);
+        scope = CheckScope(request.statement_scope(), violations);
       }
       if (request.etag().empty()) {
         violations.Add("etag", "is required with service: the etag last read");
@@ -509,19 +517,18 @@ absl::Status AuditPlanningServiceImpl::Handlers::Hold(
                              request.pre_application(),
                              std::nullopt,
                              request.reason()};
-  ParseName(request.pre_application(), kPreApplications, "", "pre_application",
-            "preApplications/{pre_application}", violations);
+  CheckPreApplicationName(request.pre_application(), "pre_application",
+                          violations);
   if (!request.has_statement_scope()) {
     violations.Add(
         "statement_scope",
         "is required: the scope of the CSP's statement (言明の範囲)");
   } else {
-    first.scope =
-        CheckScope(request.statement_scope(), "statement_scope", violations);
+    first.scope = CheckScope(request.statement_scope(), violations);
   }
-  audit::CheckText("reason", request.reason(), audit::kMaxReasonBytes,
-                   /*required=*/true, violations);
-  CheckRequestId(request.request_id(), violations);
+  CheckText("reason", request.reason(), kMaxReasonBytes,
+            /*required=*/true, violations);
+  CheckRequiredRequestId(request.request_id(), violations);
   RETURN_IF_ERROR(violations.ToStatus());
   return DecideFirst(call, first, out);
 }
@@ -530,14 +537,13 @@ absl::Status AuditPlanningServiceImpl::Handlers::Reject(
     const CallContext& call, const v1::RejectServiceRequest& request,
     v1::CloudService* out) {
   FieldViolations violations;
-  audit::CheckText("reason", request.reason(), audit::kMaxReasonBytes,
-                   /*required=*/true, violations);
+  CheckText("reason", request.reason(), kMaxReasonBytes,
+            /*required=*/true, violations);
   switch (request.target_case()) {
     case v1::RejectServiceRequest::kPreApplication: {
-      ParseName(request.pre_application(), kPreApplications, "",
-                "pre_application", "preApplications/{pre_application}",
-                violations);
-      CheckRequestId(request.request_id(), violations);
+      CheckPreApplicationName(request.pre_application(), "pre_application",
+                              violations);
+      CheckRequiredRequestId(request.request_id(), violations);
       RETURN_IF_ERROR(violations.ToStatus());
       return DecideFirst(
           call,
@@ -588,6 +594,8 @@ absl::Status AuditPlanningServiceImpl::Handlers::Suspend(
     violations.Merge("incident",
                      audit::ValidateIncident(request.incident(),
                                              audit_rules_.criteria(), now));
+    CheckText("incident.description", request.incident().description(),
+              kMaxDescriptionBytes, /*required=*/true, violations);
   }
   RETURN_IF_ERROR(violations.ToStatus());
   return DecideOnService(
@@ -609,8 +617,8 @@ absl::Status AuditPlanningServiceImpl::Handlers::Lift(
   if (request.etag().empty()) {
     violations.Add("etag", "is required: the etag last read");
   }
-  audit::CheckText("reason", request.reason(), audit::kMaxReasonBytes,
-                   /*required=*/true, violations);
+  CheckText("reason", request.reason(), kMaxReasonBytes,
+            /*required=*/true, violations);
   RETURN_IF_ERROR(violations.ToStatus());
   const absl::Time now = absl::Now();
   return DecideOnService(
@@ -656,12 +664,11 @@ absl::Status AuditPlanningServiceImpl::Handlers::List(
     violations.Add("state", "is not a state of a service");
   }
   if (!request.csp().empty()) {
-    ParseName(request.csp(), kCsps, "", "csp", "csps/{csp}", violations);
+    CheckCspName(request.csp(), violations);
   }
   if (!request.pre_application().empty()) {
-    ParseName(request.pre_application(), kPreApplications, "",
-              "pre_application", "preApplications/{pre_application}",
-              violations);
+    CheckPreApplicationName(request.pre_application(), "pre_application",
+                            violations);
   }
   RETURN_IF_ERROR(violations.ToStatus());
   AuditStore::ServiceFilter filter{request.state(), request.csp(),
@@ -872,14 +879,14 @@ absl::Status AuditPlanningServiceImpl::Handlers::CreateReport(
   FieldViolations violations;
   const std::optional<std::string> id =
       ParseServiceName(request.parent(), "parent", violations);
-  CheckRequestId(request.request_id(), violations);
+  CheckRequiredRequestId(request.request_id(), violations);
   if (!request.has_internal_audit_report()) {
     violations.Add("internal_audit_report", "is required: the report");
   }
   RETURN_IF_ERROR(violations.ToStatus());
   const AuditStore::Request key =
       RequestKeyOf(call, "CreateInternalAuditReport", request);
-  ASSIGN_OR_RETURN(const std::string report_id, NewId());
+  const std::string report_id = NewResourceId();
   return database_->RunInTransaction(
       Database::Access::kReadWrite, call.deadline,
       [&](Transaction& tx) -> absl::Status {
@@ -908,11 +915,20 @@ absl::Status AuditPlanningServiceImpl::Handlers::CreateReport(
               "the statement scope of ", service.name(),
               " no longer fits the control catalog of the rules in force"));
         }
+        const v1::InternalAuditReport& submitted =
+            request.internal_audit_report();
         FieldViolations report_violations;
-        report_violations.Merge(
-            "internal_audit_report",
-            audit::ValidateInternalAuditReport(request.internal_audit_report(),
-                                               *scope, audit_rules_, now));
+        report_violations.Merge("internal_audit_report",
+                                audit::ValidateInternalAuditReport(
+                                    submitted, *scope, audit_rules_, now));
+        for (int i = 0; i < submitted.findings_size(); ++i) {
+          CheckText(absl::StrCat("internal_audit_report.findings[", i,
+                                 "].description"),
+                    submitted.findings(i).description(), kMaxDescriptionBytes,
+                    /*required=*/true, report_violations);
+        }
+        CheckText("internal_audit_report.summary", submitted.summary(),
+                  kMaxSummaryBytes, /*required=*/false, report_violations);
         RETURN_IF_ERROR(report_violations.ToStatus());
         if (!audit::EverRegistered(service)) {
           return absl::FailedPreconditionError(
@@ -920,8 +936,6 @@ absl::Status AuditPlanningServiceImpl::Handlers::CreateReport(
                            " has never been registered; internal-audit "
                            "reports are for registered services"));
         }
-        const v1::InternalAuditReport& submitted =
-            request.internal_audit_report();
         v1::InternalAuditReport report;
         report.set_name(
             absl::StrCat(service.name(), kInternalAuditReports, report_id));
@@ -954,7 +968,7 @@ absl::Status AuditPlanningServiceImpl::Handlers::GetReport(
   } else {
     id = ParseServiceName(name.substr(0, infix), "name", violations);
     report_id = std::string(name.substr(infix + kInternalAuditReports.size()));
-    if (!IsValidId(report_id)) {
+    if (!IsValidResourceId(report_id)) {
       violations.Add(
           "name", "must be services/{service}/internalAuditReports/{report}");
     }
@@ -1031,7 +1045,7 @@ absl::Status AuditPlanningServiceImpl::Handlers::ListOverdue(
   const Page page = ParsePage(request.page_size(), request.page_token(),
                               fingerprint, violations);
   if (!request.csp().empty()) {
-    ParseName(request.csp(), kCsps, "", "csp", "csps/{csp}", violations);
+    CheckCspName(request.csp(), violations);
   }
   std::optional<std::string> service_id;
   if (!request.service().empty()) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/audit/domain/audit_calendar.h"
+#include "services/common/field_violations.h"
 #include "services/common/status_macros.h"
 
 namespace ismap::liu::audit {
@@ -49,17 +50,6 @@ void Record(v1::CloudService& service, v1::RegistrationDecision::Kind kind,
 }
 
 }  // namespace
-
-void CheckText(absl::string_view field, absl::string_view text,
-               size_t max_bytes, bool required, FieldViolations& violations) {
-  if (required && text.empty()) {
-    violations.Add(std::string(field), "is required");
-  } else if (text.size() > max_bytes) {
-    violations.Add(std::string(field),
-                   absl::StrCat("is ", text.size(), " bytes long; at most ",
-                                max_bytes, " are accepted"));
-  }
-}
 
 absl::Time HoldDeadline(absl::Time held, absl::TimeZone zone,
                         int grace_months) {
@@ -147,8 +137,6 @@ absl::Status ValidateIncident(const v1::Incident& incident,
   } else if (FromTimestamp(incident.occur_time()) > now) {
     violations.Add("occur_time", "is in the future");
   }
-  CheckText("description", incident.description(), kMaxDescriptionBytes,
-            /*required=*/true, violations);
   if (incident.objectives().empty()) {
     violations.Add("objectives",
                    "name at least one control objective the incident touches");

@@ -11,33 +11,17 @@
 #ifndef ISMAP_LIU_SERVICES_AUDIT_DOMAIN_REGISTRATION_H_
 #define ISMAP_LIU_SERVICES_AUDIT_DOMAIN_REGISTRATION_H_
 
-#include <cstddef>
 #include <string>
 
 #include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "ismap/liu/v1/audit_planning.pb.h"
 #include "ismap/liu/v1/common.pb.h"
 #include "services/audit/domain/audit_time.h"
 #include "services/audit/domain/control_scope.h"
-#include "services/common/field_violations.h"
 
 namespace ismap::liu::audit {
-
-// Longest decision reason (判断理由) and exclusion reason (除外した理由), in
-// bytes of UTF-8.
-inline constexpr size_t kMaxReasonBytes = 4 * 1024;
-// Longest incident or finding description, in bytes.
-inline constexpr size_t kMaxDescriptionBytes = 16 * 1024;
-// Longest internal-audit report summary (総括), in bytes.
-inline constexpr size_t kMaxSummaryBytes = 64 * 1024;
-
-// Adds a violation of `field` if `text` is longer than `max_bytes`, and, when
-// `required`, if it is empty.
-void CheckText(absl::string_view field, absl::string_view text,
-               size_t max_bytes, bool required, FieldViolations& violations);
 
 // What registration takes over from the pre-application (事前申請).
 struct PreApplicationSummary {
@@ -90,10 +74,11 @@ absl::Status RegisterHeld(v1::CloudService& service, const ControlScope* scope,
 absl::Status RejectHeld(v1::CloudService& service, const DecisionFacts& facts);
 
 // Checks an incident as IPA reports it: occur_time set, valid and not after
-// `now`; a description of at most kMaxDescriptionBytes; at least one
-// objective, each in `criteria` and listed once. Output-only fields are not
-// read. INVALID_ARGUMENT naming every offending field (`occur_time`,
-// `description`, `objectives`, `objectives[i]`).
+// `now`; at least one objective, each in `criteria` and listed once. Its
+// description is free text, which the adapter checks like every text field
+// (services/common/field_checks.h). Output-only fields are not read.
+// INVALID_ARGUMENT naming every offending field (`occur_time`, `objectives`,
+// `objectives[i]`).
 absl::Status ValidateIncident(const v1::Incident& incident,
                               const ControlCriteria& criteria, absl::Time now);
 

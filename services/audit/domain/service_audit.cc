@@ -141,11 +141,7 @@ absl::Status ValidateInternalAuditReport(const v1::InternalAuditReport& report,
       violations.Add(absl::StrCat(field, ".severity"),
                      "must be FINDING_SEVERITY_MINOR, _MODERATE or _SERIOUS");
     }
-    CheckText(absl::StrCat(field, ".description"), finding.description(),
-              kMaxDescriptionBytes, /*required=*/true, violations);
   }
-  CheckText("summary", report.summary(), kMaxSummaryBytes,
-            /*required=*/false, violations);
   return violations.ToStatus();
 }
 

@@ -23,13 +23,15 @@ namespace ismap::liu::audit {
 
 // Checks an internal-audit report (内部監査報告書) a CSP submits for a service
 // whose statement scope is `scope`, at `now`. Reads audit_period,
-// audited_objectives, findings and summary. INVALID_ARGUMENT naming every
-// offending field (relative to the report): the period missing, invalid,
-// reversed or empty, ending after `now`, or longer than the policy's
+// audited_objectives and findings; the free text (findings' descriptions,
+// summary) is the adapter's to check, like every text field
+// (services/common/field_checks.h). INVALID_ARGUMENT naming every offending
+// field (relative to the report): the period missing, invalid, reversed or
+// empty, ending after `now`, or longer than the policy's
 // internal_audit_report_period_max_months (counted in days of the calendar);
 // no audited objectives, or one unknown, listed twice or excluded from the
-// scope; a finding whose objective is not among the audited ones, without
-// severity or description; text over its limit (registration.h).
+// scope; a finding whose objective is not among the audited ones, or without
+// severity.
 absl::Status ValidateInternalAuditReport(const v1::InternalAuditReport& report,
                                          const ControlScope& scope,
                                          const AuditRules& rules,

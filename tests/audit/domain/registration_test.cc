@@ -252,15 +252,13 @@ TEST(RegistrationTest, AnIncidentIsCheckedInFull) {
   bad.add_objectives("9.2.1");
   absl::Status status = ValidateIncident(bad, RepositoryCriteria(), now);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(FieldsOf(status), ElementsAre("occur_time", "description",
-                                            "objectives[1]", "objectives[2]"));
+  EXPECT_THAT(FieldsOf(status),
+              ElementsAre("occur_time", "objectives[1]", "objectives[2]"));
 
   v1::Incident empty;
-  empty.set_description(std::string(kMaxDescriptionBytes + 1, 'x'));
   empty.mutable_occur_time()->set_nanos(-1);
   status = ValidateIncident(empty, RepositoryCriteria(), now);
-  EXPECT_THAT(FieldsOf(status),
-              ElementsAre("occur_time", "description", "objectives"));
+  EXPECT_THAT(FieldsOf(status), ElementsAre("occur_time", "objectives"));
   EXPECT_THAT(std::string(status.message()),
               HasSubstr("occur_time: is not a valid timestamp"));
 
