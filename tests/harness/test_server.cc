@@ -7,8 +7,10 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "ismap/liu/v1/errors.pb.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/status_macros.h"
+#include "services/common/storage/sqlite_database.h"
 
 namespace ismap::liu::testing {
 
@@ -57,6 +59,65 @@ void TestServer::Stop() {
 absl::Status TestServer::Restart() {
   Stop();
   return StartServer();
+}
+
+std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  v1::StatusDetails details;
+  if (!details.ParseFromString(status.error_details())) return fields;
+  for (const google::protobuf::Any& any : details.details()) {
+    v1::BadRequest bad_request;
+    if (any.type_url() != "type.googleapis.com/google.rpc.BadRequest" ||
+        !bad_request.ParseFromString(any.value())) {
+      continue;
+    }
+    for (const auto& violation : bad_request.field_violations()) {
+      fields.push_back(violation.field());
+    }
+  }
+  return fields;
+}
+
+std::string TestServer::DumpAllTables() const {
+  auto database = storage::SqliteDatabase::Open(data_dir_ + "/liu.sqlite3", {});
+  EXPECT_TRUE(database.ok()) << database.status();
+  if (!database.ok()) return "";
+  std::string dump;
+  const absl::Status status = (*database)->RunInTransaction(
+      storage::Database::Access::kReadOnly, absl::InfiniteFuture(),
+      [&](storage::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(std::vector<storage::Row> tables,
+                         tx.Query("SELECT name FROM sqlite_master WHERE type "
+                                  "= 'table' ORDER BY name",
+                                  {}));
+        for (const storage::Row& table : tables) {
+          ASSIGN_OR_RETURN(std::string name, table.Text(0));
+          absl::StrAppend(&dump, "== ", name, "\n");
+          ASSIGN_OR_RETURN(
+              std::vector<storage::Row> rows,
+              tx.Query(absl::StrCat("SELECT * FROM ", name, " ORDER BY 1"),
+                       {}));
+          for (const storage::Row& row : rows) {
+            for (size_t i = 0; i < row.size(); ++i) {
+              const storage::Value& value = row.value(i);
+              if (const auto* number = std::get_if<int64_t>(&value)) {
+                absl::StrAppend(&dump, *number, "|");
+              } else if (const auto* text = std::get_if<std::string>(&value)) {
+                absl::StrAppend(&dump, *text, "|");
+              } else if (const auto* bytes =
+                             std::get_if<storage::Bytes>(&value)) {
+                absl::StrAppend(&dump, bytes->data, "|");
+              } else {
+                absl::StrAppend(&dump, "NULL|");
+              }
+            }
+            absl::StrAppend(&dump, "\n");
+          }
+        }
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(status.ok()) << status;
+  return dump;
 }
 
 std::string TestServer::Token(Role role, const std::string& organisation,

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -25,6 +26,10 @@ std::string SourceRulesDir();
 
 // Copies the repository's rules files into `into`, for tests that edit them.
 void CopySourceRules(const TempDir& into);
+
+// The fields an INVALID_ARGUMENT status names in its BadRequest details, in
+// the order given.
+std::vector<std::string> ViolatedFields(const grpc::Status& status);
 
 class TestServer {
  public:
@@ -61,6 +66,10 @@ class TestServer {
   // A valid development token for the caller, signed with this server's key.
   std::string Token(Role role, const std::string& organisation,
                     const std::string& subject = "tester") const;
+
+  // Every row of every table of the server's database, as text: compare two
+  // dumps to show that a refused call changed nothing.
+  std::string DumpAllTables() const;
 
   // A client context with a 10 s deadline and, unless `token` is empty,
   // `authorization: Bearer <token>`.
