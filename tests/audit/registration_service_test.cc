@@ -3,8 +3,10 @@
 // pre-applications, suspends a service at once over an incident and lifts the
 // suspension; CSPs read only their own services; every refused call leaves
 // the database and the audit trail as they were.
+#include <algorithm>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -128,6 +130,45 @@ TEST_F(RegistrationServiceTest, ARetriedRegisterAnswersTheSameService) {
   list_request.set_pre_application(pre_application);
   v1::ListServicesResponse list;
   ASSERT_TRUE(audit_->ListServices(As(Ipa()).get(), list_request, &list).ok());
+  EXPECT_EQ(list.services_size(), 1);
+}
+
+TEST_F(RegistrationServiceTest, ConcurrentDecisionsMakeExactlyOneService) {
+  const std::string pre_application = EligiblePreApplication();
+  const std::string ipa = Ipa();
+  constexpr int kCallers = 6;
+  std::vector<grpc::StatusCode> codes(kCallers);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&, i] {
+      v1::CloudService out;
+      if (i % 2 == 0) {
+        v1::RegisterServiceRequest request;
+        request.set_pre_application(pre_application);
+        *request.mutable_statement_scope() = Excluding({});
+        request.set_request_id(absl::StrCat("concurrent-", i));
+        codes[i] =
+            audit_->RegisterService(As(ipa).get(), request, &out).error_code();
+      } else {
+        v1::HoldServiceRequest request;
+        request.set_pre_application(pre_application);
+        *request.mutable_statement_scope() = Excluding({});
+        request.set_reason("再監査");
+        request.set_request_id(absl::StrCat("concurrent-", i));
+        codes[i] =
+            audit_->HoldService(As(ipa).get(), request, &out).error_code();
+      }
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), grpc::StatusCode::OK), 1);
+  EXPECT_EQ(
+      std::count(codes.begin(), codes.end(), grpc::StatusCode::ALREADY_EXISTS),
+      kCallers - 1);
+  v1::ListServicesRequest request;
+  request.set_pre_application(pre_application);
+  v1::ListServicesResponse list;
+  ASSERT_TRUE(audit_->ListServices(As(ipa).get(), request, &list).ok());
   EXPECT_EQ(list.services_size(), 1);
 }
 
