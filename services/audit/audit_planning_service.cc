@@ -809,7 +809,8 @@ absl::Status AuditPlanningServiceImpl::Handlers::ListExternalPlans(
                    "must not be negative (0 means the current audit year plus "
                    "one cycle)");
   }
-  int after = 0;
+  // The last audit year of the previous page.
+  int64_t after = 0;
   if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after)) {
     violations.Add("page_token", "is not a token this server issued");
   }
@@ -827,12 +828,13 @@ absl::Status AuditPlanningServiceImpl::Handlers::ListExternalPlans(
                                                   start));
     return violations.ToStatus();
   }
-  const int first = std::max(start, after + 1);
-  const int last =
-      static_cast<int>(std::min<int64_t>(end, int64_t{first} + page.size - 1));
-  for (int year = first; year <= last; ++year) {
+  // Past the range (a token of the range's last page) means an empty page.
+  const int64_t first =
+      after >= end ? int64_t{end} + 1 : std::max<int64_t>(start, after + 1);
+  const int64_t last = std::min<int64_t>(end, first + page.size - 1);
+  for (int64_t year = first; year <= last; ++year) {
     absl::StatusOr<v1::ExternalAuditPlan> plan =
-        service_audit.ExternalPlan(year, now);
+        service_audit.ExternalPlan(static_cast<int>(year), now);
     if (absl::IsInvalidArgument(plan.status())) {
       violations.Add("end_audit_year", std::string(plan.status().message()));
       return violations.ToStatus();
