@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "grpcpp/support/slice.h"
 #include "spdlog/spdlog.h"
 
 namespace ismap::liu {
@@ -61,6 +64,46 @@ absl::StatusOr<CallContext> UnaryCallRunner::Admit(
   return CallContext{
       *std::move(caller), *scope,
       std::min(client_deadline, now + options_.default_deadline)};
+}
+
+absl::StatusOr<CallContext> UnaryCallRunner::AdmitStream(
+    const grpc::CallbackServerContext& context, absl::string_view service,
+    absl::string_view method, absl::Time start) const {
+  CallRecord record{std::string(service), std::string(method), start, "-"};
+  absl::StatusOr<CallContext> call = Admit(context, record);
+  if (!call.ok()) {
+    Log(record, call.status());
+    return ForClient(call.status());
+  }
+  call->deadline = absl::FromChrono(context.deadline());
+  return call;
+}
+
+grpc::Status UnaryCallRunner::EndStream(absl::string_view service,
+                                        absl::string_view method,
+                                        const Caller& caller, absl::Time start,
+                                        const absl::Status& status) {
+  Log({std::string(service), std::string(method), start,
+       DescribeCaller(caller)},
+      status);
+  return ToGrpcStatus(ForClient(status));
+}
+
+std::string UnaryCallRunner::Contents(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string contents;
+  if (!buffer.Dump(&slices).ok()) return contents;
+  contents.reserve(buffer.Length());
+  for (const grpc::Slice& slice : slices) {
+    contents.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return contents;
+}
+
+grpc::ByteBuffer UnaryCallRunner::Serialized(
+    const google::protobuf::Message& message) {
+  grpc::Slice slice(message.SerializeAsString());
+  return grpc::ByteBuffer(&slice, 1);
 }
 
 bool UnaryCallRunner::Started(const grpc::CallbackServerContext& context,

@@ -11,6 +11,9 @@
 //      pool's queue is full, so reactor threads never block;
 //   4. finishes the call with the handler's status mapped to gRPC, and writes
 //      one structured log line: method, caller, code, latency.
+// ServeRaw does the same for methods whose requests gRPC hands over unparsed,
+// and AdmitStream / EndStream give server-streaming calls the same checkpoint
+// and log line.
 #ifndef ISMAP_LIU_SERVICES_COMMON_UNARY_CALL_H_
 #define ISMAP_LIU_SERVICES_COMMON_UNARY_CALL_H_
 
@@ -22,12 +25,14 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "services/common/authenticator.h"
 #include "services/common/bounded_executor.h"
 #include "services/common/caller.h"
 #include "services/common/grpc_status.h"
 #include "services/common/identity/access_policy_table.h"
+#include "services/common/request_parser.h"
 
 namespace ismap::liu {
 
@@ -104,6 +109,63 @@ class UnaryCallRunner {
     }
     return reactor;
   }
+
+  // Serves one call of a method registered "raw" (gRPC's
+  // WithRawCallbackMethod_*), whose request arrives unparsed, exactly as
+  // Serve does, parsing the request as a `Request` once the caller is
+  // admitted: a request with invalid UTF-8 in a string field, which gRPC
+  // would refuse as UNIMPLEMENTED without a word, is INVALID_ARGUMENT naming
+  // every such field (request_parser.h). `handler` is as for Serve, over the
+  // typed `Request` and `Response`; the response is serialized when the
+  // handler returns OK. `request` and `response` are owned by gRPC.
+  template <typename Request, typename Response, typename Handler>
+  grpc::ServerUnaryReactor* ServeRaw(grpc::CallbackServerContext* context,
+                                     absl::string_view service,
+                                     absl::string_view method,
+                                     Placement placement,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response,
+                                     Handler handler) const {
+    return Serve(context, service, method, placement, request, response,
+                 [handler = std::move(handler)](
+                     const CallContext& call, const grpc::ByteBuffer& raw,
+                     grpc::ByteBuffer* out) -> absl::Status {
+                   Request typed_request;
+                   absl::Status status =
+                       ParseRequest(Contents(raw), typed_request);
+                   if (!status.ok()) return status;
+                   Response typed_response;
+                   status = handler(call, typed_request, &typed_response);
+                   if (status.ok()) *out = Serialized(typed_response);
+                   return status;
+                 });
+  }
+
+  // The checkpoint of a server-streaming call, started at `start`:
+  // authenticates and authorises the caller exactly as Serve does. Returns
+  // the call's context, whose deadline is the client's own (a stream may
+  // outlive the default deadline, so whatever it does on the way applies a
+  // deadline of its own, see default_deadline()); or the status to finish
+  // the stream with, already logged and safe to send. An admitted stream
+  // must report its end through EndStream.
+  absl::StatusOr<CallContext> AdmitStream(
+      const grpc::CallbackServerContext& context, absl::string_view service,
+      absl::string_view method, absl::Time start) const;
+
+  // Writes the log line of a stream that AdmitStream admitted at `start` for
+  // `caller` and that ends with `status`; returns the status to finish it
+  // with, internal details withheld as for unary calls. Thread-safe.
+  static grpc::Status EndStream(absl::string_view service,
+                                absl::string_view method, const Caller& caller,
+                                absl::Time start, const absl::Status& status);
+
+  // The deadline of a unary call whose client set none.
+  absl::Duration default_deadline() const { return options_.default_deadline; }
+
+  // The bytes of a received message, and a message as bytes to send: for
+  // raw methods. Never fail.
+  static std::string Contents(const grpc::ByteBuffer& buffer);
+  static grpc::ByteBuffer Serialized(const google::protobuf::Message& message);
 
   // Serves a call of an RPC that this build does not provide yet: the caller
   // is authenticated like every other (so nothing is answered to an

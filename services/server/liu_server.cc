@@ -25,6 +25,7 @@
 #include "services/common/unary_call.h"
 #include "services/eligibility/eligibility_component.h"
 #include "services/impact/impact_assessment_service.h"
+#include "services/impact/impact_store.h"
 
 namespace ismap::liu {
 
@@ -221,6 +222,9 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
                                            RuleSetStore::kComponent,
                                            RuleSetStore::Migrations(), now));
   RETURN_IF_ERROR(storage::ApplyMigrations(
+      *parts->database, impact::ImpactStore::kComponent,
+      impact::ImpactStore::Migrations(), now));
+  RETURN_IF_ERROR(storage::ApplyMigrations(
       *parts->database, AuditStore::kComponent, AuditStore::Migrations(), now));
   parts->rule_set_store = std::make_unique<RuleSetStore>(parts->database.get());
   RETURN_IF_ERROR(parts->rule_set_store->Record(*parts->rules, now));
@@ -258,8 +262,12 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       platform, parts->rule_set_store.get(), parts->rules->version());
   parts->audit_trail_service =
       std::make_unique<AuditTrailServiceImpl>(platform, parts->database.get());
-  parts->impact_service = std::make_unique<ImpactAssessmentServiceImpl>(
-      &parts->impact_pool->runner);
+  ASSIGN_OR_RETURN(
+      parts->impact_service,
+      ImpactAssessmentServiceImpl::Create(
+          {&parts->impact_pool->runner, &parts->impact_pool->executor,
+           parts->database.get(), parts->rules.get(),
+           parts->impact_to_eligibility.channel.get()}));
   ASSIGN_OR_RETURN(
       parts->eligibility,
       EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
@@ -308,6 +316,7 @@ const std::string& LiuServer::dev_signing_key_path() const {
 
 void LiuServer::Shutdown() {
   parts_->eligibility->StopFollowing();
+  parts_->impact_service->StopWatches();
   parts_->api_server->Shutdown();
   for (PeerLink* link : parts_->PeerLinks()) link->channel->Connect(nullptr);
   for (ServicePool* pool : parts_->Pools()) pool->executor.Shutdown();

@@ -529,7 +529,7 @@ TEST_F(EligibilityServiceTest, OnlyIpaDecidesAndNotWithoutTwoMinistries) {
   EXPECT_EQ(
       review_->RejectReviewCase(TestServer::Context(Ipa()).get(), reject, &out)
           .error_code(),
-      grpc::StatusCode::ABORTED);
+      grpc::StatusCode::FAILED_PRECONDITION);
 
   v1::PreApplication judged;
   ASSERT_TRUE(Get(pre.name(), Csp(), &judged).ok());

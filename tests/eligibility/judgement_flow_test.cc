@@ -288,9 +288,31 @@ TEST_F(JudgementFlowTest, TwoDistinctMinistriesThenIpaPutTheBusinessOnTheList) {
   const std::string case_name = pre.judgement().businesses(1).review_case();
   ASSERT_FALSE(case_name.empty());
 
-  // One ministry assessing twice counts once.
-  SubmitForCase("mlit", Assessment(kinds), case_name);
-  SubmitForCase("mlit", Assessment(kinds), case_name);
+  // One ministry assessing twice counts once: a second submission is refused
+  // (ALREADY_EXISTS, impact_assessment.proto), and a revision replaces the
+  // first.
+  const v1::ImpactAssessment first =
+      SubmitForCase("mlit", Assessment(kinds), case_name);
+  v1::CreateImpactAssessmentRequest again;
+  *again.mutable_impact_assessment() = Assessment(kinds);
+  again.mutable_impact_assessment()->set_review_case(case_name);
+  v1::ImpactAssessment refused_again;
+  EXPECT_EQ(
+      impact_
+          ->CreateImpactAssessment(TestServer::Context(Ministry("mlit")).get(),
+                                   again, &refused_again)
+          .error_code(),
+      grpc::StatusCode::ALREADY_EXISTS);
+  v1::ReviseImpactAssessmentRequest revise;
+  revise.set_name(first.name());
+  revise.set_etag(first.etag());
+  *revise.mutable_impact_assessment() = Assessment(kinds);
+  v1::ImpactAssessment revised;
+  ASSERT_TRUE(
+      impact_
+          ->ReviseImpactAssessment(TestServer::Context(Ministry("mlit")).get(),
+                                   revise, &revised)
+          .ok());
   v1::ReviewCase review_case = AwaitCase(case_name, [](const auto& c) {
     return c.assessments_in_force_size() == 1;
   });
