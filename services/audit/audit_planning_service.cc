@@ -1174,18 +1174,18 @@ AuditPlanningServiceImpl::AuditPlanningServiceImpl(
 AuditPlanningServiceImpl::~AuditPlanningServiceImpl() = default;
 
 // Each RPC override serves its call on the worker pool through the handler
-// of the same name.
-#define LIU_AUDIT_RPC(Rpc, Request, Response, Handler)                         \
-  grpc::ServerUnaryReactor* AuditPlanningServiceImpl::Rpc(                     \
-      grpc::CallbackServerContext* context, const v1::Request* request,        \
-      v1::Response* response) {                                                \
-    return runner_->Serve(context,                                             \
-                          v1::AuditPlanningService::service_full_name(),       \
-                          __func__, Placement::kWorkerPool, request, response, \
-                          [this](const CallContext& call,                      \
-                                 const v1::Request& req, v1::Response* out) {  \
-                            return handlers_->Handler(call, req, out);         \
-                          });                                                  \
+// of the same name, parsing the raw request itself.
+#define LIU_AUDIT_RPC(Rpc, Request, Response, Handler)                       \
+  grpc::ServerUnaryReactor* AuditPlanningServiceImpl::Rpc(                   \
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request, \
+      grpc::ByteBuffer* response) {                                          \
+    return runner_->ServeRaw<v1::Request, v1::Response>(                     \
+        context, v1::AuditPlanningService::service_full_name(), __func__,    \
+        Placement::kWorkerPool, request, response,                           \
+        [this](const CallContext& call, const v1::Request& req,              \
+               v1::Response* out) {                                          \
+          return handlers_->Handler(call, req, out);                         \
+        });                                                                  \
   }
 
 LIU_AUDIT_RPC(RegisterService, RegisterServiceRequest, CloudService, Register)

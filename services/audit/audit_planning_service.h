@@ -4,7 +4,10 @@
 // reports and coverage.
 //
 // Every RPC passes through the shared UnaryCallRunner, which authenticates
-// the caller and refuses roles the access policy does not grant; the
+// the caller and refuses roles the access policy does not grant. Every method
+// is registered raw, so that a request with invalid UTF-8 in a string field
+// is answered INVALID_ARGUMENT naming the field (request_parser.h) instead of
+// the bare UNIMPLEMENTED gRPC would send. The
 // handlers here validate the request (INVALID_ARGUMENT naming every offending
 // field), apply the grant's scope to the stored service (outside it:
 // NOT_FOUND), run the domain (services/audit/domain) and the store
@@ -24,9 +27,44 @@
 
 namespace ismap::liu {
 
+namespace audit_internal {
+
+using Api = v1::AuditPlanningService;
+
+// Base with each of Layers wrapped around it, the first outermost.
+template <typename Base, template <typename> class... Layers>
+struct Stack {
+  using type = Base;
+};
+template <typename Base, template <typename> class First,
+          template <typename> class... Rest>
+struct Stack<Base, First, Rest...> {
+  using type = First<typename Stack<Base, Rest...>::type>;
+};
+
+// AuditPlanningService with every method raw.
+using RawService =
+    Stack<Api::Service, Api::WithRawCallbackMethod_RegisterService,
+          Api::WithRawCallbackMethod_HoldService,
+          Api::WithRawCallbackMethod_RejectService,
+          Api::WithRawCallbackMethod_GetService,
+          Api::WithRawCallbackMethod_ListServices,
+          Api::WithRawCallbackMethod_SuspendService,
+          Api::WithRawCallbackMethod_LiftServiceSuspension,
+          Api::WithRawCallbackMethod_ListRegisteredServices,
+          Api::WithRawCallbackMethod_GetExternalAuditPlan,
+          Api::WithRawCallbackMethod_ListExternalAuditPlans,
+          Api::WithRawCallbackMethod_GetInternalAuditPlan,
+          Api::WithRawCallbackMethod_CreateInternalAuditReport,
+          Api::WithRawCallbackMethod_GetInternalAuditReport,
+          Api::WithRawCallbackMethod_ListInternalAuditReports,
+          Api::WithRawCallbackMethod_GetCoverage,
+          Api::WithRawCallbackMethod_ListOverdueObjectives>::type;
+
+}  // namespace audit_internal
+
 // Serves AuditPlanningService. Thread-safe.
-class AuditPlanningServiceImpl final
-    : public v1::AuditPlanningService::CallbackService {
+class AuditPlanningServiceImpl final : public audit_internal::RawService {
  public:
   // A service over `database` (with AuditTrail's and AuditStore's migrations
   // applied) under `rules`, which must hold the control catalog and the
@@ -42,66 +80,53 @@ class AuditPlanningServiceImpl final
   ~AuditPlanningServiceImpl() override;
 
   grpc::ServerUnaryReactor* RegisterService(
-      grpc::CallbackServerContext* context,
-      const v1::RegisterServiceRequest* request,
-      v1::CloudService* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* HoldService(grpc::CallbackServerContext* context,
-                                        const v1::HoldServiceRequest* request,
-                                        v1::CloudService* response) override;
-  grpc::ServerUnaryReactor* RejectService(
-      grpc::CallbackServerContext* context,
-      const v1::RejectServiceRequest* request,
-      v1::CloudService* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* RejectService(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetService(grpc::CallbackServerContext* context,
-                                       const v1::GetServiceRequest* request,
-                                       v1::CloudService* response) override;
-  grpc::ServerUnaryReactor* ListServices(
-      grpc::CallbackServerContext* context,
-      const v1::ListServicesRequest* request,
-      v1::ListServicesResponse* response) override;
-  grpc::ServerUnaryReactor* SuspendService(
-      grpc::CallbackServerContext* context,
-      const v1::SuspendServiceRequest* request,
-      v1::CloudService* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListServices(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* SuspendService(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* LiftServiceSuspension(
-      grpc::CallbackServerContext* context,
-      const v1::LiftServiceSuspensionRequest* request,
-      v1::CloudService* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListRegisteredServices(
-      grpc::CallbackServerContext* context,
-      const v1::ListRegisteredServicesRequest* request,
-      v1::ListRegisteredServicesResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetExternalAuditPlan(
-      grpc::CallbackServerContext* context,
-      const v1::GetExternalAuditPlanRequest* request,
-      v1::ExternalAuditPlan* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListExternalAuditPlans(
-      grpc::CallbackServerContext* context,
-      const v1::ListExternalAuditPlansRequest* request,
-      v1::ListExternalAuditPlansResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetInternalAuditPlan(
-      grpc::CallbackServerContext* context,
-      const v1::GetInternalAuditPlanRequest* request,
-      v1::InternalAuditPlan* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* CreateInternalAuditReport(
-      grpc::CallbackServerContext* context,
-      const v1::CreateInternalAuditReportRequest* request,
-      v1::InternalAuditReport* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetInternalAuditReport(
-      grpc::CallbackServerContext* context,
-      const v1::GetInternalAuditReportRequest* request,
-      v1::InternalAuditReport* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListInternalAuditReports(
-      grpc::CallbackServerContext* context,
-      const v1::ListInternalAuditReportsRequest* request,
-      v1::ListInternalAuditReportsResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetCoverage(grpc::CallbackServerContext* context,
-                                        const v1::GetCoverageRequest* request,
-                                        v1::Coverage* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListOverdueObjectives(
-      grpc::CallbackServerContext* context,
-      const v1::ListOverdueObjectivesRequest* request,
-      v1::ListOverdueObjectivesResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
   // The RPCs' logic, one method each (audit_planning_service.cc).

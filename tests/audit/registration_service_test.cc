@@ -209,6 +209,27 @@ TEST_F(RegistrationServiceTest, BadRequestsNameEveryOffendingField) {
       },
       "bad register");
 
+  // Text that is not UTF-8 is named too (the request is refused before it
+  // is even parsed).
+  v1::RegisterServiceRequest not_utf8;
+  not_utf8.set_pre_application("preApplications/abc");
+  *not_utf8.mutable_statement_scope() = Excluding({"14.2.7", "15.1.1"});
+  not_utf8.mutable_statement_scope()
+      ->mutable_excluded_objectives(1)
+      ->set_reason(std::string("\xff\xfe", 2));
+  not_utf8.set_request_id("r");
+  ExpectRefusedWithoutChange(
+      grpc::StatusCode::INVALID_ARGUMENT,
+      [&] {
+        v1::CloudService out;
+        const grpc::Status status =
+            audit_->RegisterService(As(Ipa()).get(), not_utf8, &out);
+        EXPECT_THAT(
+            ViolatedFields(status),
+            ElementsAre("statement_scope.excluded_objectives[1].reason"));
+        return status;
+      },
+      "register with a reason that is not UTF-8");
   ExpectRefusedWithoutChange(
       grpc::StatusCode::INVALID_ARGUMENT,
       [&] {
