@@ -12,22 +12,17 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/audit/audit_store.h"
 #include "services/audit/domain/audit_rules.h"
 #include "services/audit/domain/audit_time.h"
 #include "services/audit/domain/control_scope.h"
 #include "services/audit/domain/registration.h"
 #include "services/audit/domain/service_audit.h"
-#include "services/common/digest.h"
 #include "services/common/field_checks.h"
 #include "services/common/field_violations.h"
 #include "services/common/identity/access_policy_table.h"
@@ -201,17 +196,6 @@ v1::CloudService Presented(v1::CloudService service, absl::Time now) {
 
 // ---- Requests ----
 
-std::string DeterministicBytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return bytes;
-}
-
 // The idempotency key of a create request: the caller's organisation, the
 // RPC, the request id and a hash of the rest of the request.
 template <typename Request>
@@ -222,8 +206,7 @@ AuditStore::Request RequestKeyOf(const CallContext& call,
   body.clear_request_id();
   return {
       absl::StrCat(RoleName(call.caller.role), ":", call.caller.organisation),
-      std::string(method), request.request_id(),
-      Sha256Hex(DeterministicBytes(body))};
+      std::string(method), request.request_id(), AuditStore::ContentHash(body)};
 }
 
 bool IsKnownState(int state) {

@@ -169,6 +169,10 @@ absl::Span<const storage::Migration> AuditStore::Migrations() {
   return kMigrations;
 }
 
+std::string AuditStore::ContentHash(const google::protobuf::Message& message) {
+  return Sha256Hex(Serialize(message));
+}
+
 std::string AuditStore::ServiceId(absl::string_view service_name) {
   absl::ConsumePrefix(&service_name, kServicePrefix);
   return std::string(service_name);

@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "google/protobuf/message.h"
 #include "ismap/liu/v1/audit_planning.pb.h"
 #include "services/common/page_token.h"
 #include "services/common/storage/database.h"
@@ -44,6 +45,10 @@ class AuditStore {
 
   // The id part of a resource name `services/{id}`.
   static std::string ServiceId(absl::string_view service_name);
+
+  // SHA-256 (hex) of `message` serialized deterministically: how stored
+  // states and request bodies are compared.
+  static std::string ContentHash(const google::protobuf::Message& message);
 
   // ---- Services ----
 
