@@ -10,24 +10,32 @@ namespace ismap::liu {
 EligibilityComponent::EligibilityComponent(
     storage::Database* database, const RuleSet* rules,
     const PeerChannel* impact, const UnaryCallRunner* runner,
-    const v1::InformationVocabulary* vocabulary,
+    BoundedExecutor* executor, const v1::InformationVocabulary* vocabulary,
     const v1::ReviewPolicy* review_policy)
-    : lists_(vocabulary),
+    : notifier_(absl::Seconds(1)),
+      lists_(vocabulary),
       assessments_(impact),
       recorder_(database, &lists_, &assessments_, review_policy,
-                rules->version()),
+                rules->version(), &notifier_),
       follower_(database, impact, &assessments_, &recorder_),
-      eligibility_(EligibilityContext{runner, database, rules, &lists_,
-                                      &assessments_, &recorder_}),
-      review_(EligibilityContext{runner, database, rules, &lists_,
-                                 &assessments_, &recorder_}) {}
+      eligibility_(EligibilityContext{runner, executor, &notifier_, database,
+                                      rules, &lists_, &assessments_,
+                                      &recorder_}),
+      review_(EligibilityContext{runner, executor, &notifier_, database, rules,
+                                 &lists_, &assessments_, &recorder_}) {}
 
-EligibilityComponent::~EligibilityComponent() { StopFollowing(); }
+EligibilityComponent::~EligibilityComponent() { Stop(); }
+
+void EligibilityComponent::Stop() {
+  follower_.Stop();
+  notifier_.Close();
+}
 
 absl::StatusOr<std::unique_ptr<EligibilityComponent>>
 EligibilityComponent::Create(storage::Database* database, const RuleSet* rules,
                              const PeerChannel* impact,
-                             const UnaryCallRunner* runner, absl::Time now) {
+                             const UnaryCallRunner* runner,
+                             BoundedExecutor* executor, absl::Time now) {
   ASSIGN_OR_RETURN(const v1::InformationVocabulary* vocabulary,
                    rules->Require<v1::InformationVocabulary>());
   ASSIGN_OR_RETURN(const v1::ReviewPolicy* review_policy,
@@ -38,7 +46,7 @@ EligibilityComponent::Create(storage::Database* database, const RuleSet* rules,
       *database, eligibility::EligibilityStore::kComponent,
       eligibility::EligibilityStore::Migrations(), now));
   std::unique_ptr<EligibilityComponent> component(new EligibilityComponent(
-      database, rules, impact, runner, vocabulary, review_policy));
+      database, rules, impact, runner, executor, vocabulary, review_policy));
   RETURN_IF_ERROR(
       component->lists_.Seed(*database, *list, rules->version(), now));
   return component;

@@ -23,8 +23,8 @@
 
 namespace ismap::liu {
 
-// Thread-safe. Does not own the database, rules, peer channel or runner,
-// which must outlive it.
+// Thread-safe. Does not own the database, rules, peer channel, runner or the
+// runner's executor, which must outlive it.
 class EligibilityComponent {
  public:
   // Applies the component's migrations and seeds (or checks) the target
@@ -32,9 +32,10 @@ class EligibilityComponent {
   // programme-start item of an existing list, or rules lack a file.
   static absl::StatusOr<std::unique_ptr<EligibilityComponent>> Create(
       storage::Database* database, const RuleSet* rules,
-      const PeerChannel* impact, const UnaryCallRunner* runner, absl::Time now);
+      const PeerChannel* impact, const UnaryCallRunner* runner,
+      BoundedExecutor* executor, absl::Time now);
 
-  // Calls StopFollowing().
+  // Calls Stop().
   ~EligibilityComponent();
 
   EligibilityServiceImpl* eligibility_service() { return &eligibility_; }
@@ -43,15 +44,20 @@ class EligibilityComponent {
   // Starts following the impact service's feed; call once the peer channel
   // is connected.
   void StartFollowing() { follower_.Start(); }
-  // Stops following. Idempotent.
-  void StopFollowing() { follower_.Stop(); }
+  // Stops following, and ends every WatchNotifications stream (UNAVAILABLE,
+  // so that clients resume elsewhere) and refuses new ones: call before
+  // stopping the server, which otherwise waits for streams that never end by
+  // themselves. Idempotent.
+  void Stop();
 
  private:
   EligibilityComponent(storage::Database* database, const RuleSet* rules,
                        const PeerChannel* impact, const UnaryCallRunner* runner,
+                       BoundedExecutor* executor,
                        const v1::InformationVocabulary* vocabulary,
                        const v1::ReviewPolicy* review_policy);
 
+  ChangeNotifier notifier_;
   eligibility::TargetLists lists_;
   eligibility::AssessmentSource assessments_;
   eligibility::JudgementRecorder recorder_;

@@ -11,8 +11,10 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/audit_trail/audit_trail.h"
+#include "services/common/feed_stream.h"
 #include "services/common/field_checks.h"
 #include "services/common/page_token.h"
+#include "services/common/request_parser.h"
 #include "services/common/status_macros.h"
 #include "services/eligibility/domain/pre_application_judge.h"
 #include "services/eligibility/eligibility_store.h"
@@ -201,11 +203,20 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
 
 }  // namespace
 
+absl::Status CommitAndNotify(
+    const EligibilityContext& context, absl::Time deadline,
+    absl::FunctionRef<absl::Status(storage::Transaction&)> fn) {
+  const absl::Status status = context.database->RunInTransaction(
+      Database::Access::kReadWrite, deadline, fn);
+  if (status.ok()) context.notifier->Notify();
+  return status;
+}
+
 grpc::ServerUnaryReactor* EligibilityServiceImpl::EvaluateBusiness(
-    grpc::CallbackServerContext* context,
-    const v1::EvaluateBusinessRequest* request,
-    v1::EvaluateBusinessResponse* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::EvaluateBusinessRequest,
+                                   v1::EvaluateBusinessResponse>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::EvaluateBusinessRequest& req,
              v1::EvaluateBusinessResponse* out) -> absl::Status {
@@ -244,10 +255,10 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::EvaluateBusiness(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::CreatePreApplication(
-    grpc::CallbackServerContext* context,
-    const v1::CreatePreApplicationRequest* request,
-    v1::PreApplication* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::CreatePreApplicationRequest,
+                                   v1::PreApplication>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call,
              const v1::CreatePreApplicationRequest& req,
@@ -287,9 +298,8 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::CreatePreApplication(
           ASSIGN_OR_RETURN(fetched, context_.recorder->Fetch(
                                         pre, /*stored=*/false, call.deadline));
         }
-        return context_.database->RunInTransaction(
-            Database::Access::kReadWrite, call.deadline,
-            [&](Transaction& tx) -> absl::Status {
+        return CommitAndNotify(
+            context_, call.deadline, [&](Transaction& tx) -> absl::Status {
               if (!req.request_id().empty()) {
                 ASSIGN_OR_RETURN(earlier, EligibilityStore::FindRequest(
                                               tx, csp, req.request_id()));
@@ -326,9 +336,10 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::CreatePreApplication(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::GetPreApplication(
-    grpc::CallbackServerContext* context,
-    const v1::GetPreApplicationRequest* request, v1::PreApplication* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::GetPreApplicationRequest,
+                                   v1::PreApplication>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::GetPreApplicationRequest& req,
              v1::PreApplication* out) -> absl::Status {
@@ -346,10 +357,10 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::GetPreApplication(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::ListPreApplications(
-    grpc::CallbackServerContext* context,
-    const v1::ListPreApplicationsRequest* request,
-    v1::ListPreApplicationsResponse* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::ListPreApplicationsRequest,
+                                   v1::ListPreApplicationsResponse>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::ListPreApplicationsRequest& req,
              v1::ListPreApplicationsResponse* out) -> absl::Status {
@@ -408,10 +419,10 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::ListPreApplications(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::ReevaluatePreApplication(
-    grpc::CallbackServerContext* context,
-    const v1::ReevaluatePreApplicationRequest* request,
-    v1::PreApplication* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::ReevaluatePreApplicationRequest,
+                                   v1::PreApplication>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call,
              const v1::ReevaluatePreApplicationRequest& req,
@@ -430,9 +441,8 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::ReevaluatePreApplication(
             }));
         ASSIGN_OR_RETURN(FetchedAssessments fetched,
                          context_.recorder->Fetch(pre, true, call.deadline));
-        return context_.database->RunInTransaction(
-            Database::Access::kReadWrite, call.deadline,
-            [&](Transaction& tx) -> absl::Status {
+        return CommitAndNotify(
+            context_, call.deadline, [&](Transaction& tx) -> absl::Status {
               ASSIGN_OR_RETURN(v1::PreApplication current,
                                LoadVisible(tx, call, *id));
               if (current.etag() != req.etag()) {
@@ -457,10 +467,10 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::ReevaluatePreApplication(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::WithdrawPreApplication(
-    grpc::CallbackServerContext* context,
-    const v1::WithdrawPreApplicationRequest* request,
-    v1::PreApplication* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::WithdrawPreApplicationRequest,
+                                   v1::PreApplication>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call,
              const v1::WithdrawPreApplicationRequest& req,
@@ -471,9 +481,8 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::WithdrawPreApplication(
         if (req.etag().empty()) violations.Add("etag", "is required");
         CheckText("reason", req.reason(), kMaxReasonBytes, true, violations);
         RETURN_IF_ERROR(violations.ToStatus());
-        return context_.database->RunInTransaction(
-            Database::Access::kReadWrite, call.deadline,
-            [&](Transaction& tx) -> absl::Status {
+        return CommitAndNotify(
+            context_, call.deadline, [&](Transaction& tx) -> absl::Status {
               ASSIGN_OR_RETURN(v1::PreApplication pre,
                                LoadVisible(tx, call, *id));
               if (pre.etag() != req.etag()) {
@@ -507,9 +516,9 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::WithdrawPreApplication(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::GetJudgement(
-    grpc::CallbackServerContext* context,
-    const v1::GetJudgementRequest* request, v1::Judgement* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::GetJudgementRequest, v1::Judgement>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::GetJudgementRequest& req,
              v1::Judgement* out) -> absl::Status {
@@ -528,46 +537,48 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::GetJudgement(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::ListJudgements(
-    grpc::CallbackServerContext* context,
-    const v1::ListJudgementsRequest* request,
-    v1::ListJudgementsResponse* response) {
-  return context_.runner->Serve(
-      context, kService, __func__, Placement::kWorkerPool, request, response,
-      [this](const CallContext& call, const v1::ListJudgementsRequest& req,
-             v1::ListJudgementsResponse* out) -> absl::Status {
-        FieldViolations violations;
-        std::optional<std::string> id = ParseResourceId(
-            "parent", req.parent(), "preApplications", violations);
-        const std::string fingerprint =
-            absl::StrCat("ListJudgements|", req.parent());
-        const Page page = ParsePage(req.page_size(), req.page_token(),
-                                    fingerprint, violations);
-        RETURN_IF_ERROR(violations.ToStatus());
-        std::vector<v1::Judgement> found;
-        RETURN_IF_ERROR(context_.database->RunInTransaction(
-            Database::Access::kReadOnly, call.deadline,
-            [&](Transaction& tx) -> absl::Status {
-              RETURN_IF_ERROR(LoadVisible(tx, call, *id).status());
-              ASSIGN_OR_RETURN(found,
-                               EligibilityStore::ListJudgements(tx, *id, page));
-              return absl::OkStatus();
-            }));
-        const bool more = found.size() > static_cast<size_t>(page.size);
-        if (more) found.pop_back();
-        std::string last;
-        for (v1::Judgement& judgement : found) {
-          last = judgement.name().substr(judgement.name().rfind('/') + 1);
-          *out->add_judgements() = std::move(judgement);
-        }
-        out->set_next_page_token(NextPageToken(last, more, fingerprint));
-        return absl::OkStatus();
-      });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner
+      ->ServeRaw<v1::ListJudgementsRequest, v1::ListJudgementsResponse>(
+          context, kService, __func__, Placement::kWorkerPool, request,
+          response,
+          [this](const CallContext& call, const v1::ListJudgementsRequest& req,
+                 v1::ListJudgementsResponse* out) -> absl::Status {
+            FieldViolations violations;
+            std::optional<std::string> id = ParseResourceId(
+                "parent", req.parent(), "preApplications", violations);
+            const std::string fingerprint =
+                absl::StrCat("ListJudgements|", req.parent());
+            const Page page = ParsePage(req.page_size(), req.page_token(),
+                                        fingerprint, violations);
+            RETURN_IF_ERROR(violations.ToStatus());
+            std::vector<v1::Judgement> found;
+            RETURN_IF_ERROR(context_.database->RunInTransaction(
+                Database::Access::kReadOnly, call.deadline,
+                [&](Transaction& tx) -> absl::Status {
+                  RETURN_IF_ERROR(LoadVisible(tx, call, *id).status());
+                  ASSIGN_OR_RETURN(
+                      found, EligibilityStore::ListJudgements(tx, *id, page));
+                  return absl::OkStatus();
+                }));
+            const bool more = found.size() > static_cast<size_t>(page.size);
+            if (more) found.pop_back();
+            std::string last;
+            for (v1::Judgement& judgement : found) {
+              last = judgement.name().substr(judgement.name().rfind('/') + 1);
+              *out->add_judgements() = std::move(judgement);
+            }
+            out->set_next_page_token(NextPageToken(last, more, fingerprint));
+            return absl::OkStatus();
+          });
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::GetNotification(
-    grpc::CallbackServerContext* context,
-    const v1::GetNotificationRequest* request, v1::Notification* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::GetNotificationRequest,
+                                   v1::Notification>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::GetNotificationRequest& req,
              v1::Notification* out) -> absl::Status {
@@ -587,10 +598,10 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::GetNotification(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::ListNotifications(
-    grpc::CallbackServerContext* context,
-    const v1::ListNotificationsRequest* request,
-    v1::ListNotificationsResponse* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::ListNotificationsRequest,
+                                   v1::ListNotificationsResponse>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::ListNotificationsRequest& req,
              v1::ListNotificationsResponse* out) -> absl::Status {
@@ -641,19 +652,71 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::ListNotifications(
       });
 }
 
-grpc::ServerWriteReactor<v1::WatchNotificationsResponse>*
-EligibilityServiceImpl::WatchNotifications(
-    grpc::CallbackServerContext* context,
-    const v1::WatchNotificationsRequest* /*request*/) {
-  return context_.runner
-      ->ServeUnimplementedStream<v1::WatchNotificationsResponse>(
-          context, kService, __func__, "issue #4: the notification stream");
+grpc::ServerWriteReactor<grpc::ByteBuffer>*
+EligibilityServiceImpl::WatchNotifications(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request) {
+  constexpr absl::string_view kMethod = "WatchNotifications";
+  const absl::Time start = absl::Now();
+  absl::StatusOr<CallContext> call =
+      context_.runner->AdmitStream(*context, kService, kMethod, start);
+  if (!call.ok()) return RefuseFeedStream(ToGrpcStatus(call.status()));
+  v1::WatchNotificationsRequest typed;
+  absl::Status status =
+      ParseRequest(UnaryCallRunner::Contents(*request), typed);
+  FieldViolations violations;
+  std::optional<std::string> id;
+  if (status.ok()) {
+    if (typed.parent() != "preApplications/-") {
+      id = ParseResourceId("parent", typed.parent(), "preApplications",
+                           violations);
+    }
+    if (typed.after_sequence() < 0) {
+      violations.Add("after_sequence", "must not be negative");
+    }
+    status = violations.ToStatus();
+  }
+  if (!status.ok()) {
+    return RefuseFeedStream(UnaryCallRunner::EndStream(
+        kService, kMethod, call->caller, start, status));
+  }
+  const std::string csp =
+      call->scope == v1::ACCESS_SCOPE_OWN ? CspOf(call->caller) : "";
+  return StartFeedStream(
+      {context_.runner, context_.executor, context_.notifier, kService,
+       kMethod},
+      *call, start, typed.after_sequence(),
+      [database = context_.database, call = *call, id, csp](
+          int64_t after, int64_t limit,
+          absl::Time deadline) -> absl::StatusOr<std::vector<FeedEntry>> {
+        std::vector<v1::Notification> found;
+        RETURN_IF_ERROR(database->RunInTransaction(
+            Database::Access::kReadOnly, deadline,
+            [&](Transaction& tx) -> absl::Status {
+              if (id.has_value()) {
+                RETURN_IF_ERROR(LoadVisible(tx, call, *id).status());
+              }
+              ASSIGN_OR_RETURN(found, EligibilityStore::ListNotifications(
+                                          tx, id.value_or(""), csp, after,
+                                          static_cast<int>(limit)));
+              return absl::OkStatus();
+            }));
+        std::vector<FeedEntry> entries;
+        entries.reserve(found.size());
+        for (v1::Notification& notification : found) {
+          v1::WatchNotificationsResponse response;
+          *response.mutable_notification() = std::move(notification);
+          entries.push_back({response.notification().sequence(),
+                             UnaryCallRunner::Serialized(response)});
+        }
+        return entries;
+      });
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::GetTargetBusiness(
-    grpc::CallbackServerContext* context,
-    const v1::GetTargetBusinessRequest* request, v1::TargetBusiness* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::GetTargetBusinessRequest,
+                                   v1::TargetBusiness>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::GetTargetBusinessRequest& req,
              v1::TargetBusiness* out) -> absl::Status {
@@ -682,10 +745,10 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::GetTargetBusiness(
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::ListTargetBusinesses(
-    grpc::CallbackServerContext* context,
-    const v1::ListTargetBusinessesRequest* request,
-    v1::ListTargetBusinessesResponse* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::ListTargetBusinessesRequest,
+                                   v1::ListTargetBusinessesResponse>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call,
              const v1::ListTargetBusinessesRequest& req,

@@ -279,6 +279,7 @@ absl::Status JudgementRecorder::Rejudge(const std::string& id,
           if (current.etag() == etag) return absl::OkStatus();
           return EligibilityStore::UpdatePreApplication(tx, current);
         });
+    if (status.ok()) notifier_->Notify();
     if (!absl::IsAborted(status)) return status;
   }
   return status;

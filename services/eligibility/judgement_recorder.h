@@ -20,6 +20,7 @@
 #include "ismap/liu/v1/impact_assessment.pb.h"
 #include "ismap/liu/v1/review.pb.h"
 #include "ismap/liu/v1/rules.pb.h"
+#include "services/common/change_notifier.h"
 #include "services/common/storage/database.h"
 #include "services/eligibility/assessment_source.h"
 #include "services/eligibility/target_lists.h"
@@ -41,12 +42,13 @@ class JudgementRecorder {
   JudgementRecorder(storage::Database* database, TargetLists* lists,
                     const AssessmentSource* assessments,
                     const v1::ReviewPolicy* review_policy,
-                    std::string rules_version)
+                    std::string rules_version, ChangeNotifier* notifier)
       : database_(database),
         lists_(lists),
         assessments_(assessments),
         review_policy_(review_policy),
-        rules_version_(std::move(rules_version)) {}
+        rules_version_(std::move(rules_version)),
+        notifier_(notifier) {}
 
   // Fetches what judging `pre` needs: its businesses' assessments (unless
   // `pre` is not stored yet) and those of the review cases of its
@@ -72,7 +74,8 @@ class JudgementRecorder {
 
   // Fetches, then records in a transaction of its own, for the stored
   // pre-application `id` if it is ACTIVE (a withdrawn one is left alone).
-  // Retries once when the pre-application changed in between.
+  // Retries once when the pre-application changed in between. Signals the
+  // notifier after a commit.
   absl::Status Rejudge(const std::string& id, v1::Judgement::Trigger trigger,
                        const std::string& actor, absl::Time deadline) const;
 
@@ -82,6 +85,7 @@ class JudgementRecorder {
   const AssessmentSource* const assessments_;
   const v1::ReviewPolicy* const review_policy_;
   const std::string rules_version_;
+  ChangeNotifier* const notifier_;
 };
 
 // `pre`'s etag: a hash of its content.

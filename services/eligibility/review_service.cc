@@ -93,9 +93,9 @@ v1::Condition DefaultCondition(const v1::BusinessProfile& business) {
 }  // namespace
 
 grpc::ServerUnaryReactor* ReviewServiceImpl::GetReviewCase(
-    grpc::CallbackServerContext* context,
-    const v1::GetReviewCaseRequest* request, v1::ReviewCase* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::GetReviewCaseRequest, v1::ReviewCase>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::GetReviewCaseRequest& req,
              v1::ReviewCase* out) -> absl::Status {
@@ -113,70 +113,72 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::GetReviewCase(
 }
 
 grpc::ServerUnaryReactor* ReviewServiceImpl::ListReviewCases(
-    grpc::CallbackServerContext* context,
-    const v1::ListReviewCasesRequest* request,
-    v1::ListReviewCasesResponse* response) {
-  return context_.runner->Serve(
-      context, kService, __func__, Placement::kWorkerPool, request, response,
-      [this](const CallContext& call, const v1::ListReviewCasesRequest& req,
-             v1::ListReviewCasesResponse* out) -> absl::Status {
-        FieldViolations violations;
-        eligibility::ReviewCaseFilter filter;
-        filter.state = req.state();
-        if (req.has_overdue()) filter.overdue = req.overdue();
-        filter.now = absl::Now();
-        if (!req.pre_application().empty()) {
-          ParseResourceId("pre_application", req.pre_application(),
-                          "preApplications", violations);
-          filter.pre_application = req.pre_application();
-        }
-        if (call.scope == v1::ACCESS_SCOPE_CONCERNED) {
-          filter.csp = absl::StrCat("csps/", call.caller.organisation);
-        }
-        const std::string fingerprint =
-            absl::StrCat("ListReviewCases|", req.state(), "|",
-                         req.has_overdue() ? (req.overdue() ? "1" : "0") : "-",
-                         "|", req.pre_application(), "|", filter.csp);
-        const Page page = ParsePage(req.page_size(), req.page_token(),
-                                    fingerprint, violations);
-        RETURN_IF_ERROR(violations.ToStatus());
-        std::vector<v1::ReviewCase> found;
-        RETURN_IF_ERROR(context_.database->RunInTransaction(
-            Database::Access::kReadOnly, call.deadline,
-            [&](Transaction& tx) -> absl::Status {
-              ASSIGN_OR_RETURN(
-                  std::vector<v1::ReviewCase> listed,
-                  EligibilityStore::ListReviewCases(tx, filter, page));
-              found.clear();
-              for (const v1::ReviewCase& review_case : listed) {
-                ASSIGN_OR_RETURN(
-                    v1::ReviewCase visible,
-                    LoadVisible(tx, call,
-                                review_case.name().substr(
-                                    review_case.name().find('/') + 1),
-                                filter.now));
-                found.push_back(std::move(visible));
-              }
-              return absl::OkStatus();
-            }));
-        const bool more = found.size() > static_cast<size_t>(page.size);
-        if (more) found.pop_back();
-        for (v1::ReviewCase& review_case : found) {
-          *out->add_review_cases() = std::move(review_case);
-        }
-        out->set_next_page_token(
-            NextPageToken(found.empty() ? ""
-                                        : EligibilityStore::ReviewCaseKey(
-                                              *out->review_cases().rbegin()),
-                          more, fingerprint));
-        return absl::OkStatus();
-      });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner
+      ->ServeRaw<v1::ListReviewCasesRequest, v1::ListReviewCasesResponse>(
+          context, kService, __func__, Placement::kWorkerPool, request,
+          response,
+          [this](const CallContext& call, const v1::ListReviewCasesRequest& req,
+                 v1::ListReviewCasesResponse* out) -> absl::Status {
+            FieldViolations violations;
+            eligibility::ReviewCaseFilter filter;
+            filter.state = req.state();
+            if (req.has_overdue()) filter.overdue = req.overdue();
+            filter.now = absl::Now();
+            if (!req.pre_application().empty()) {
+              ParseResourceId("pre_application", req.pre_application(),
+                              "preApplications", violations);
+              filter.pre_application = req.pre_application();
+            }
+            if (call.scope == v1::ACCESS_SCOPE_CONCERNED) {
+              filter.csp = absl::StrCat("csps/", call.caller.organisation);
+            }
+            const std::string fingerprint = absl::StrCat(
+                "ListReviewCases|", req.state(), "|",
+                req.has_overdue() ? (req.overdue() ? "1" : "0") : "-", "|",
+                req.pre_application(), "|", filter.csp);
+            const Page page = ParsePage(req.page_size(), req.page_token(),
+                                        fingerprint, violations);
+            RETURN_IF_ERROR(violations.ToStatus());
+            std::vector<v1::ReviewCase> found;
+            RETURN_IF_ERROR(context_.database->RunInTransaction(
+                Database::Access::kReadOnly, call.deadline,
+                [&](Transaction& tx) -> absl::Status {
+                  ASSIGN_OR_RETURN(
+                      std::vector<v1::ReviewCase> listed,
+                      EligibilityStore::ListReviewCases(tx, filter, page));
+                  found.clear();
+                  for (const v1::ReviewCase& review_case : listed) {
+                    ASSIGN_OR_RETURN(
+                        v1::ReviewCase visible,
+                        LoadVisible(tx, call,
+                                    review_case.name().substr(
+                                        review_case.name().find('/') + 1),
+                                    filter.now));
+                    found.push_back(std::move(visible));
+                  }
+                  return absl::OkStatus();
+                }));
+            const bool more = found.size() > static_cast<size_t>(page.size);
+            if (more) found.pop_back();
+            for (v1::ReviewCase& review_case : found) {
+              *out->add_review_cases() = std::move(review_case);
+            }
+            out->set_next_page_token(NextPageToken(
+                found.empty() ? ""
+                              : EligibilityStore::ReviewCaseKey(
+                                    *out->review_cases().rbegin()),
+                more, fingerprint));
+            return absl::OkStatus();
+          });
 }
 
 grpc::ServerUnaryReactor* ReviewServiceImpl::ConfirmReviewCase(
-    grpc::CallbackServerContext* context,
-    const v1::ConfirmReviewCaseRequest* request, v1::ReviewCase* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::ConfirmReviewCaseRequest,
+                                   v1::ReviewCase>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::ConfirmReviewCaseRequest& req,
              v1::ReviewCase* out) {
@@ -185,9 +187,9 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::ConfirmReviewCase(
 }
 
 grpc::ServerUnaryReactor* ReviewServiceImpl::RejectReviewCase(
-    grpc::CallbackServerContext* context,
-    const v1::RejectReviewCaseRequest* request, v1::ReviewCase* response) {
-  return context_.runner->Serve(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return context_.runner->ServeRaw<v1::RejectReviewCaseRequest, v1::ReviewCase>(
       context, kService, __func__, Placement::kWorkerPool, request, response,
       [this](const CallContext& call, const v1::RejectReviewCaseRequest& req,
              v1::ReviewCase* out) {
@@ -316,9 +318,8 @@ absl::Status ReviewServiceImpl::Decide(
   }
 
   const std::string actor = DescribeCaller(call.caller);
-  return context_.database->RunInTransaction(
-      Database::Access::kReadWrite, call.deadline,
-      [&](Transaction& tx) -> absl::Status {
+  return CommitAndNotify(
+      context_, call.deadline, [&](Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(v1::ReviewCase review_case,
                          EligibilityStore::GetReviewCase(tx, *id));
         if (review_case.etag() != etag) {

@@ -15,29 +15,35 @@
 
 namespace ismap::liu {
 
+namespace reviewservice_internal {
+using Api = v1::ReviewService;
+// ReviewService with every method raw, so that a request with invalid UTF-8 in
+// a string field is INVALID_ARGUMENT naming the field (request_parser.h).
+using RawService = Api::WithRawCallbackMethod_GetReviewCase<
+    Api::WithRawCallbackMethod_ListReviewCases<
+        Api::WithRawCallbackMethod_ConfirmReviewCase<
+            Api::WithRawCallbackMethod_RejectReviewCase<Api::Service>>>>;
+}  // namespace reviewservice_internal
+
 // Serves ReviewService over the eligibility component's store (the cases,
 // the list and the pre-applications change together when IPA decides).
 // Thread-safe.
-class ReviewServiceImpl final : public v1::ReviewService::CallbackService {
+class ReviewServiceImpl final : public reviewservice_internal::RawService {
  public:
   explicit ReviewServiceImpl(EligibilityContext context) : context_(context) {}
 
-  grpc::ServerUnaryReactor* GetReviewCase(
-      grpc::CallbackServerContext* context,
-      const v1::GetReviewCaseRequest* request,
-      v1::ReviewCase* response) override;
+  grpc::ServerUnaryReactor* GetReviewCase(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListReviewCases(
-      grpc::CallbackServerContext* context,
-      const v1::ListReviewCasesRequest* request,
-      v1::ListReviewCasesResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ConfirmReviewCase(
-      grpc::CallbackServerContext* context,
-      const v1::ConfirmReviewCaseRequest* request,
-      v1::ReviewCase* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* RejectReviewCase(
-      grpc::CallbackServerContext* context,
-      const v1::RejectReviewCaseRequest* request,
-      v1::ReviewCase* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
   // Confirm or reject: the shared part of the two decisions.

@@ -272,7 +272,8 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       parts->eligibility,
       EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
                                    parts->eligibility_to_impact.channel.get(),
-                                   &parts->eligibility_pool->runner, now));
+                                   &parts->eligibility_pool->runner,
+                                   &parts->eligibility_pool->executor, now));
   parts->audit_pre_applications = std::make_unique<GrpcPreApplicationDirectory>(
       parts->audit_to_eligibility.channel.get());
   ASSIGN_OR_RETURN(parts->audit_service,
@@ -315,7 +316,7 @@ const std::string& LiuServer::dev_signing_key_path() const {
 }
 
 void LiuServer::Shutdown() {
-  parts_->eligibility->StopFollowing();
+  parts_->eligibility->Stop();
   parts_->impact_service->StopWatches();
   parts_->api_server->Shutdown();
   for (PeerLink* link : parts_->PeerLinks()) link->channel->Connect(nullptr);

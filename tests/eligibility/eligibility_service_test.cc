@@ -324,9 +324,7 @@ TEST_F(EligibilityServiceTest, EveryBadFieldIsNamedAtOnceAndNothingIsStored) {
   EXPECT_EQ(server_->DumpAllTables(), before);
 }
 
-// Protocol Buffers refuses a proto3 string that is not UTF-8 while parsing
-// the request, before any handler runs; nothing is stored.
-TEST_F(EligibilityServiceTest, InvalidUtf8IsRefusedBeforeAnyHandler) {
+TEST_F(EligibilityServiceTest, InvalidUtf8IsNamedAndNothingIsStored) {
   const std::string before = server_->DumpAllTables();
   v1::CreatePreApplicationRequest request;
   *request.mutable_pre_application() = PreApplication(
@@ -336,7 +334,9 @@ TEST_F(EligibilityServiceTest, InvalidUtf8IsRefusedBeforeAnyHandler) {
   v1::PreApplication created;
   const grpc::Status status = eligibility_->CreatePreApplication(
       TestServer::Context(Csp()).get(), request, &created);
-  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status),
+              ElementsAre("pre_application.service_name"));
   EXPECT_EQ(server_->DumpAllTables(), before);
 }
 

@@ -414,6 +414,64 @@ TEST_F(JudgementFlowTest, TwoDistinctMinistriesThenIpaPutTheBusinessOnTheList) {
             v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
 }
 
+TEST_F(JudgementFlowTest, TheCspWatchesItsNotificationsAsTheyHappen) {
+  const v1::BusinessProfile cards = ProfilesMeetingEachItem()[2];
+  const v1::PreApplication pre =
+      File(PreApplication({Business("cards", cards, {"mlit"})}));
+  // Another CSP's pre-application: its notifications never reach this CSP.
+  v1::CreatePreApplicationRequest other;
+  *other.mutable_pre_application() =
+      PreApplication({Business("cards", cards, {"mof"})});
+  v1::PreApplication other_pre;
+  ASSERT_TRUE(
+      eligibility_
+          ->CreatePreApplication(
+              TestServer::Context(server_->Token(Role::kCsp, "other-saas"))
+                  .get(),
+              other, &other_pre)
+          .ok());
+
+  v1::WatchNotificationsRequest request;
+  request.set_parent("preApplications/-");
+  auto context = TestServer::Context(Csp());
+  std::unique_ptr<grpc::ClientReader<v1::WatchNotificationsResponse>> reader =
+      eligibility_->WatchNotifications(context.get(), request);
+  v1::WatchNotificationsResponse received;
+  ASSERT_TRUE(reader->Read(&received));  // The first judgement's.
+  EXPECT_EQ(received.notification().pre_application(), pre.name());
+  EXPECT_EQ(received.notification().new_outcome(),
+            v1::ELIGIBILITY_OUTCOME_WAITING_FOR_ASSESSMENT);
+  const int64_t first = received.notification().sequence();
+
+  Submit("mlit", Assessment(KindsOf(cards)), pre.name(), "cards");
+  ASSERT_TRUE(reader->Read(&received));  // Pushed as the judgement changes.
+  EXPECT_EQ(received.notification().pre_application(), pre.name());
+  EXPECT_EQ(received.notification().previous_outcome(),
+            v1::ELIGIBILITY_OUTCOME_WAITING_FOR_ASSESSMENT);
+  EXPECT_EQ(received.notification().new_outcome(),
+            v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
+  EXPECT_GT(received.notification().sequence(), first);
+  context->TryCancel();
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // Resuming after the first notification gives the second alone.
+  request.set_parent(pre.name());
+  request.set_after_sequence(first);
+  auto resumed = TestServer::Context(Csp());
+  reader = eligibility_->WatchNotifications(resumed.get(), request);
+  ASSERT_TRUE(reader->Read(&received));
+  EXPECT_EQ(received.notification().new_outcome(),
+            v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
+  resumed->TryCancel();
+  reader->Finish();
+
+  // Another CSP may not watch this pre-application.
+  auto refused = TestServer::Context(server_->Token(Role::kCsp, "other-saas"));
+  reader = eligibility_->WatchNotifications(refused.get(), request);
+  EXPECT_FALSE(reader->Read(&received));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(JudgementFlowTest, ConcurrentConfirmationsAddExactlyOneItem) {
   const v1::PreApplication pre = File(PreApplication({Business(
       "p", Profile("調達情報の共有", {"procurement_information"}), {"mlit"})}));

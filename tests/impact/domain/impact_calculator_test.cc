@@ -3,6 +3,7 @@
 // by one, every validation rule, and the worked examples.
 #include "services/impact/domain/impact_calculator.h"
 
+#include <map>
 #include <memory>
 #include <set>
 
@@ -16,6 +17,7 @@
 namespace ismap::liu::impact {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr std::array<v1::ImpactLevel, 3> kLevels = {
@@ -274,6 +276,85 @@ TEST_F(ImpactCalculatorTest, PerKindAnswersApplyToTheirKindOnly) {
             v1::IMPACT_LEVEL_MODERATE);
   EXPECT_EQ(evaluation->high_water_mark.confidentiality(),
             v1::IMPACT_LEVEL_MODERATE);
+  EXPECT_FALSE(evaluation->all_low);
+}
+
+TEST_F(ImpactCalculatorTest, EveryCombinationOfPerKindAnswersAcrossKinds) {
+  const ImpactCalculator calc = calculator();
+  const std::vector<std::string> kinds = {"business_card_information",
+                                          "citizen_personal_information"};
+  // c2's answers imply LOW, MODERATE and HIGH confidentiality.
+  const std::array<std::string, 3> by_level = {"none", "citizen_personal",
+                                               "sensitive_personal"};
+  std::map<std::string, std::string> low = LowAnswers();
+  low.erase("c2_personal_information");
+  int checked = 0;
+  for (int first = 0; first < 3; ++first) {
+    for (int second = 0; second < 3; ++second) {
+      const std::array<int, 2> chosen = {first, second};
+      v1::ImpactAssessment assessment =
+          Assessment(kinds,
+                     Levels(v1::IMPACT_LEVEL_LOW, v1::IMPACT_LEVEL_LOW,
+                            v1::IMPACT_LEVEL_LOW),
+                     low);
+      for (int k = 0; k < 2; ++k) {
+        v1::CriterionAnswer* answer = assessment.add_answers();
+        answer->set_question_id("c2_personal_information");
+        answer->set_answer_id(by_level[chosen[k]]);
+        answer->set_information_kind(kinds[k]);
+        assessment.mutable_information_ratings(k)
+            ->mutable_levels()
+            ->set_confidentiality(kLevels[chosen[k]]);
+      }
+      const auto evaluation = calc.Evaluate(assessment, kinds);
+      ASSERT_TRUE(evaluation.ok()) << evaluation.status();
+      for (int k = 0; k < 2; ++k) {
+        EXPECT_EQ(evaluation->implied_minimums[k].levels().confidentiality(),
+                  kLevels[chosen[k]]);
+      }
+      const int highest = std::max(first, second);
+      EXPECT_EQ(evaluation->high_water_mark.confidentiality(),
+                kLevels[highest]);
+      EXPECT_EQ(evaluation->overall_level, kLevels[highest]);
+      EXPECT_EQ(evaluation->all_low, highest == 0);
+
+      // Each kind rated one level below its own minimum is refused, naming
+      // that kind's rating and the answer given for it.
+      for (int k = 0; k < 2; ++k) {
+        if (chosen[k] == 0) continue;
+        v1::ImpactAssessment lower = assessment;
+        lower.mutable_information_ratings(k)
+            ->mutable_levels()
+            ->set_confidentiality(kLevels[chosen[k] - 1]);
+        EXPECT_THAT(
+            Fields(calc.Evaluate(lower, kinds).status()),
+            ElementsAre(absl::StrCat(
+                "information_ratings[", k, "].levels.confidentiality: rated ",
+                LevelName(kLevels[chosen[k] - 1]), " but answer \"",
+                by_level[chosen[k]],
+                "\" to c2_personal_information implies at least ",
+                LevelName(kLevels[chosen[k]]))));
+      }
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 9);
+}
+
+TEST_F(ImpactCalculatorTest, KindsBeyondTheBusinessCountInTheHighWaterMark) {
+  const ImpactCalculator calc = calculator();
+  // The business declares one kind; the ministry knows it handles another.
+  v1::ImpactAssessment assessment = Assessment(
+      {"business_card_information", "procurement_information"},
+      Levels(v1::IMPACT_LEVEL_LOW, v1::IMPACT_LEVEL_LOW, v1::IMPACT_LEVEL_LOW),
+      LowAnswers());
+  assessment.mutable_information_ratings(1)->mutable_levels()->set_integrity(
+      v1::IMPACT_LEVEL_HIGH);
+  const auto evaluation =
+      calc.Evaluate(assessment, {"business_card_information"});
+  ASSERT_TRUE(evaluation.ok()) << evaluation.status();
+  EXPECT_EQ(evaluation->implied_minimums.size(), 2u);
+  EXPECT_EQ(evaluation->high_water_mark.integrity(), v1::IMPACT_LEVEL_HIGH);
   EXPECT_FALSE(evaluation->all_low);
 }
 
