@@ -109,8 +109,9 @@ class OwnershipTest : public ::testing::Test {
         TestServer::Context(Token(Role::kMinistry, "mlit")).get(), assess,
         &assessment_);
     ASSERT_TRUE(assessed.ok()) << assessed.error_message();
-    // Wait until the judgement has followed the assessment, so that nothing
-    // changes on its own while the intruders try.
+    // Wait until the judgement has followed the assessment and the
+    // follower has stored its place in the feed, so that nothing changes on
+    // its own while the intruders try.
     const absl::Time deadline = absl::Now() + absl::Seconds(15);
     while (absl::Now() < deadline && pre_.judgement().businesses(0).outcome() !=
                                          v1::ELIGIBILITY_OUTCOME_ELIGIBLE) {
@@ -121,6 +122,13 @@ class OwnershipTest : public ::testing::Test {
                           TestServer::Context(Token(Role::kIpa, "ipa")).get(),
                           get, &pre_)
                       .ok());
+    }
+    std::string previous;
+    for (std::string dump = server_->DumpAllTables();
+         dump != previous && absl::Now() < deadline;
+         dump = server_->DumpAllTables()) {
+      previous = std::move(dump);
+      absl::SleepFor(absl::Milliseconds(200));
     }
   }
 
