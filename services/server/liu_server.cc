@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/audit/audit_planning_service.h"
+#include "services/audit/audit_store.h"
+#include "services/audit/grpc_pre_application_directory.h"
 #include "services/common/audit_trail/audit_trail.h"
 #include "services/common/audit_trail/audit_trail_service.h"
 #include "services/common/bounded_executor.h"
@@ -73,6 +75,7 @@ struct LiuServer::Parts {
   std::unique_ptr<AuditTrailServiceImpl> audit_trail_service;
   std::unique_ptr<ImpactAssessmentServiceImpl> impact_service;
   std::unique_ptr<EligibilityComponent> eligibility;
+  std::unique_ptr<GrpcPreApplicationDirectory> audit_pre_applications;
   std::unique_ptr<AuditPlanningServiceImpl> audit_service;
   std::unique_ptr<ApiServer> api_server;
 
@@ -222,6 +225,8 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   RETURN_IF_ERROR(storage::ApplyMigrations(
       *parts->database, impact::ImpactStore::kComponent,
       impact::ImpactStore::Migrations(), now));
+  RETURN_IF_ERROR(storage::ApplyMigrations(
+      *parts->database, AuditStore::kComponent, AuditStore::Migrations(), now));
   parts->rule_set_store = std::make_unique<RuleSetStore>(parts->database.get());
   RETURN_IF_ERROR(parts->rule_set_store->Record(*parts->rules, now));
 
@@ -270,8 +275,12 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
                                    parts->eligibility_to_impact.channel.get(),
                                    &parts->eligibility_pool->runner,
                                    &parts->eligibility_pool->executor, now));
-  parts->audit_service =
-      std::make_unique<AuditPlanningServiceImpl>(&parts->audit_pool->runner);
+  parts->audit_pre_applications = std::make_unique<GrpcPreApplicationDirectory>(
+      parts->audit_to_eligibility.channel.get());
+  ASSIGN_OR_RETURN(parts->audit_service,
+                   AuditPlanningServiceImpl::Create(
+                       &parts->audit_pool->runner, parts->database.get(),
+                       parts->rules, parts->audit_pre_applications.get()));
 
   ASSIGN_OR_RETURN(
       parts->api_server,

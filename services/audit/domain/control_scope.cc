@@ -7,6 +7,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/field_violations.h"
+#include "services/common/status_macros.h"
 
 namespace ismap::liu::audit {
 namespace {
@@ -125,41 +127,44 @@ absl::StatusOr<ControlScope> ControlScope::Create(
   ControlScope scope(criteria);
   const std::vector<const v1::ControlObjective*>& all = criteria.objectives();
   scope.in_scope_.assign(all.size(), true);
-  std::vector<std::string> problems;
+  FieldViolations violations;
   // (criteria position, position in the request) of each exclusion.
   std::vector<std::pair<int, int>> excluded;
   for (int i = 0; i < statement.excluded_objectives_size(); ++i) {
     const v1::ObjectiveExclusion& exclusion = statement.excluded_objectives(i);
     const std::string field = absl::StrCat("excluded_objectives[", i, "]");
     if (exclusion.reason().empty()) {
-      problems.push_back(absl::StrCat(
-          field, ".reason: an exclusion must say why (除外した理由)"));
+      violations.Add(absl::StrCat(field, ".reason"),
+                     "an exclusion must say why (除外した理由)");
     }
     const int index = criteria.IndexOf(exclusion.objective_id());
     if (index < 0) {
-      problems.push_back(absl::StrCat(field, ".objective_id: \"",
-                                      exclusion.objective_id(),
-                                      "\" is not a control objective"));
+      violations.Add(absl::StrCat(field, ".objective_id"),
+                     absl::StrCat("\"", exclusion.objective_id(),
+                                  "\" is not a control objective"));
       continue;
     }
     if (all[index]->tier() != v1::CONTROL_TIER_CONTROLS) {
-      problems.push_back(absl::StrCat(
-          field, ".objective_id: \"", exclusion.objective_id(), "\" is a ",
-          all[index]->tier() == v1::CONTROL_TIER_GOVERNANCE ? "governance"
-                                                            : "management",
-          " objective, which is implemented in full and cannot be excluded"));
+      violations.Add(
+          absl::StrCat(field, ".objective_id"),
+          absl::StrCat("\"", exclusion.objective_id(), "\" is a ",
+                       all[index]->tier() == v1::CONTROL_TIER_GOVERNANCE
+                           ? "governance"
+                           : "management",
+                       " objective, which is implemented in full and cannot "
+                       "be excluded"));
       continue;
     }
     if (!scope.in_scope_[index]) {
-      problems.push_back(absl::StrCat(field, ".objective_id: \"",
-                                      exclusion.objective_id(),
-                                      "\" is excluded more than once"));
+      violations.Add(absl::StrCat(field, ".objective_id"),
+                     absl::StrCat("\"", exclusion.objective_id(),
+                                  "\" is excluded more than once"));
       continue;
     }
     scope.in_scope_[index] = false;
     excluded.emplace_back(index, i);
   }
-  if (!problems.empty()) return Invalid(problems);
+  RETURN_IF_ERROR(violations.ToStatus());
 
   for (int index = 0; index < static_cast<int>(all.size()); ++index) {
     if (scope.in_scope_[index]) scope.objectives_.push_back(all[index]);

@@ -75,10 +75,11 @@ class ControlScope {
  public:
   // The scope `statement` declares against `criteria`. Reads only
   // `statement.excluded_objectives()`; its output-only fields are ignored.
-  // INVALID_ARGUMENT listing every problem, each under its field path
-  // (`excluded_objectives[i].objective_id` or `.reason`): an id not in the
-  // catalog, a governance or management objective (never excludable), an
-  // objective excluded twice, an empty reason.
+  // INVALID_ARGUMENT with a field violation (field_violations.h) for every
+  // problem, each under its field path (`excluded_objectives[i].objective_id`
+  // or `.reason`): an id not in the catalog, a governance or management
+  // objective (never excludable), an objective excluded twice, an empty
+  // reason.
   static absl::StatusOr<ControlScope> Create(
       const ControlCriteria& criteria, const v1::StatementScope& statement);
 

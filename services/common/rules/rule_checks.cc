@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "ismap/liu/v1/rules.pb.h"
 #include "services/common/field_violations.h"
@@ -35,10 +37,32 @@ void CheckAuditPolicy(const v1::AuditPolicy& policy,
           policy.internal_audit_rotation_years(), 1);
   AtLeast(violations, "registration_hold_grace_months",
           policy.registration_hold_grace_months(), 1);
-  const int months = policy.external_audit_period_max_months();
-  if (months < 1 || months > 12) {
-    violations.Add("external_audit_period_max_months",
-                   absl::StrCat("must be between 1 and 12, is ", months));
+  for (const auto& [field, months] :
+       {std::pair<const char*, int>{"external_audit_period_max_months",
+                                    policy.external_audit_period_max_months()},
+        {"internal_audit_report_period_max_months",
+         policy.internal_audit_report_period_max_months()}}) {
+    if (months < 1 || months > 12) {
+      violations.Add(field,
+                     absl::StrCat("must be between 1 and 12, is ", months));
+    }
+  }
+  absl::TimeZone zone;
+  if (policy.calendar_time_zone().empty()) {
+    violations.Add("calendar_time_zone",
+                   "must name a time zone, e.g. \"Asia/Tokyo\"");
+  } else if (!absl::LoadTimeZone(policy.calendar_time_zone(), &zone)) {
+    violations.Add(
+        "calendar_time_zone",
+        absl::StrCat("\"", policy.calendar_time_zone(),
+                     "\" is not a time zone of the system's tzdata"));
+  }
+  if (policy.external_audit_finding_min_severity() ==
+          v1::FINDING_SEVERITY_UNSPECIFIED ||
+      !v1::FindingSeverity_IsValid(
+          policy.external_audit_finding_min_severity())) {
+    violations.Add("external_audit_finding_min_severity",
+                   "must be FINDING_SEVERITY_MINOR, _MODERATE or _SERIOUS");
   }
 }
 

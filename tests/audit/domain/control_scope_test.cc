@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/field_violations.h"
 #include "tests/audit/domain/audit_domain_testing.h"
 
 namespace ismap::liu::audit {
@@ -86,6 +87,15 @@ TEST(ControlScopeTest, ListsEveryProblemAtOnce) {
                                  "\"99.1.1\" is not a control objective"));
   EXPECT_THAT(message, HasSubstr("excluded_objectives[2].objective_id: "
                                  "\"9.1.1\" is excluded more than once"));
+  std::vector<std::string> fields;
+  for (const v1::FieldViolation& violation :
+       FieldViolationsOf(scope.status())) {
+    fields.push_back(violation.field());
+  }
+  EXPECT_THAT(fields,
+              ::testing::ElementsAre("excluded_objectives[0].reason",
+                                     "excluded_objectives[1].objective_id",
+                                     "excluded_objectives[2].objective_id"));
 }
 
 // Over random exclusions: the scope is the catalog minus the exclusions, the

@@ -19,7 +19,10 @@ constexpr char kGoodAuditPolicy[] =
     "external_audit_cycle_years: 3\n"
     "external_audit_period_max_months: 12\n"
     "internal_audit_rotation_years: 3\n"
-    "registration_hold_grace_months: 1\n";
+    "registration_hold_grace_months: 1\n"
+    "calendar_time_zone: \"Asia/Tokyo\"\n"
+    "external_audit_finding_min_severity: FINDING_SEVERITY_MODERATE\n"
+    "internal_audit_report_period_max_months: 12\n";
 
 // Loads a directory holding one file, `audit_policy.textproto`, of `content`.
 absl::StatusOr<std::shared_ptr<const RuleSet>> LoadOne(
@@ -111,6 +114,26 @@ INSTANTIATE_TEST_SUITE_P(
                 "internal_audit_rotation_years: 0\n"
                 "registration_hold_grace_months: 1\n",
                 "4:1: internal_audit_rotation_years: must be at least 1, is 0"},
+        BadFile{
+            "UnknownTimeZone",
+            "# proto-message: ismap.liu.v1.AuditPolicy\n"
+            "external_audit_cycle_years: 3\n"
+            "external_audit_period_max_months: 12\n"
+            "internal_audit_rotation_years: 3\n"
+            "registration_hold_grace_months: 1\n"
+            "calendar_time_zone: \"Asia/Atlantis\"\n"
+            "external_audit_finding_min_severity: FINDING_SEVERITY_SERIOUS\n"
+            "internal_audit_report_period_max_months: 12\n",
+            "6:1: calendar_time_zone: \"Asia/Atlantis\" is not a time zone"},
+        BadFile{"FindingSeverityAndReportPeriodLeftOut",
+                "# proto-message: ismap.liu.v1.AuditPolicy\n"
+                "external_audit_cycle_years: 3\n"
+                "external_audit_period_max_months: 12\n"
+                "internal_audit_rotation_years: 3\n"
+                "registration_hold_grace_months: 1\n"
+                "calendar_time_zone: \"Asia/Tokyo\"\n",
+                "1:1: external_audit_finding_min_severity: must be "
+                "FINDING_SEVERITY_MINOR, _MODERATE or _SERIOUS"},
         BadFile{"SemanticCheckOfAnOmittedField",
                 "# proto-message: ismap.liu.v1.AuditPolicy\n"
                 "external_audit_cycle_years: 3\n",
