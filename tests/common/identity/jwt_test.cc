@@ -8,7 +8,10 @@
 #include <openssl/rsa.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -329,6 +332,34 @@ TEST(DevSigningKeyTest, IsCreatedOncePrivatelyAndMintsVerifiableTokens) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(LoadDevSigningKey(dir.Join("missing.pem")).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST(DevSigningKeyTest, ServersStartingAtOnceShareOneKey) {
+  // Replicas started together on one data directory: whichever creates the
+  // key, every one of them loads that key, also when one looks for it just
+  // as another creates it (the starts are staggered over a few
+  // milliseconds, as long as creating a key takes).
+  constexpr int kRounds = 100;
+  constexpr int kServers = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    testing::TempDir dir;
+    std::vector<absl::StatusOr<DevSigningKey>> keys(kServers);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> servers;
+    for (int i = 0; i < kServers; ++i) {
+      servers.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < kServers) std::this_thread::yield();
+        absl::SleepFor(absl::Microseconds((round * 97 + i * 613) % 2500));
+        keys[i] = LoadOrCreateDevSigningKey(dir.path());
+      });
+    }
+    for (std::thread& server : servers) server.join();
+    for (const auto& key : keys) {
+      ASSERT_TRUE(key.ok()) << "round " << round << ": " << key.status();
+      EXPECT_EQ(key->kid, keys[0]->kid);
+    }
+  }
 }
 
 }  // namespace
