@@ -3,8 +3,10 @@
 // PostgreSQL database with LIU_TEST_DATABASE_URL, else one SQLite file) and
 // share its development key, and calls that conflict are spread over both:
 // one request_id sent to each, confirmations of one review case, revisions
-// of one assessment with one etag. Every replica also follows the impact
-// feed, so each change is re-judged by both: notifications must not double.
+// of one assessment with one etag, registration decisions on one
+// pre-application. Every replica also follows the impact feed, so each
+// change is re-judged by both: notifications must not double.
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "ismap/liu/v1/audit_planning.grpc.pb.h"
 #include "ismap/liu/v1/eligibility.grpc.pb.h"
 #include "ismap/liu/v1/impact_assessment.grpc.pb.h"
 #include "ismap/liu/v1/review.grpc.pb.h"
@@ -59,6 +62,7 @@ class ReplicasTest : public ::testing::Test {
       eligibility_.push_back(replica->Stub<v1::EligibilityService>());
       review_.push_back(replica->Stub<v1::ReviewService>());
       impact_.push_back(replica->Stub<v1::ImpactAssessmentService>());
+      audit_.push_back(replica->Stub<v1::AuditPlanningService>());
     }
   }
 
@@ -69,10 +73,11 @@ class ReplicasTest : public ::testing::Test {
   }
   std::string Ipa() { return replicas_[0]->Token(Role::kIpa, "ipa"); }
 
-  // Runs `call(replica)` from kCallers threads at once, caller i on replica
-  // i % kReplicas; returns each caller's status code.
+  // Runs `call(caller, replica)` from kCallers threads at once, for caller
+  // 0 to kCallers - 1 on replica caller % kReplicas; returns each caller's
+  // status code.
   std::vector<grpc::StatusCode> Concurrently(
-      const std::function<grpc::Status(int replica)>& call) {
+      const std::function<grpc::Status(int caller, int replica)>& call) {
     std::vector<grpc::StatusCode> codes(kCallers);
     std::atomic<int> ready{0};
     std::vector<std::thread> callers;
@@ -80,7 +85,7 @@ class ReplicasTest : public ::testing::Test {
       callers.emplace_back([&, i] {
         ++ready;
         while (ready.load() < kCallers) std::this_thread::yield();
-        codes[i] = call(i % kReplicas).error_code();
+        codes[i] = call(i, i % kReplicas).error_code();
       });
     }
     for (std::thread& caller : callers) caller.join();
@@ -179,6 +184,7 @@ class ReplicasTest : public ::testing::Test {
   std::vector<std::unique_ptr<v1::EligibilityService::Stub>> eligibility_;
   std::vector<std::unique_ptr<v1::ReviewService::Stub>> review_;
   std::vector<std::unique_ptr<v1::ImpactAssessmentService::Stub>> impact_;
+  std::vector<std::unique_ptr<v1::AuditPlanningService::Stub>> audit_;
 };
 
 TEST_F(ReplicasTest, OneRequestIdSentToBothReplicasCreatesOnePreApplication) {
@@ -187,14 +193,14 @@ TEST_F(ReplicasTest, OneRequestIdSentToBothReplicasCreatesOnePreApplication) {
       {Business("cards", ProfilesMeetingEachItem()[2], {"mlit"})});
   request.set_request_id("replicated-request-1");
   std::vector<std::string> names(kCallers);
-  std::atomic<int> next{0};
-  const std::vector<grpc::StatusCode> codes = Concurrently([&](int replica) {
-    v1::PreApplication created;
-    const grpc::Status status = eligibility_[replica]->CreatePreApplication(
-        TestServer::Context(Csp()).get(), request, &created);
-    names[next++] = created.name();
-    return status;
-  });
+  const std::vector<grpc::StatusCode> codes =
+      Concurrently([&](int caller, int replica) {
+        v1::PreApplication created;
+        const grpc::Status status = eligibility_[replica]->CreatePreApplication(
+            TestServer::Context(Csp()).get(), request, &created);
+        names[caller] = created.name();
+        return status;
+      });
   for (const grpc::StatusCode code : codes) {
     EXPECT_EQ(code, grpc::StatusCode::OK);
   }
@@ -236,15 +242,16 @@ TEST_F(ReplicasTest, ConfirmationsThroughBothReplicasAddOneItemNotifiedOnce) {
   EXPECT_THAT(review_case.low_assessment_ministries(),
               UnorderedElementsAre("ministries/mlit", "ministries/mof"));
 
-  const std::vector<grpc::StatusCode> codes = Concurrently([&](int replica) {
-    v1::ConfirmReviewCaseRequest request;
-    request.set_name(review_case.name());
-    request.set_etag(review_case.etag());
-    request.set_reason("二つの省庁がいずれも低位と評価したため確認する");
-    v1::ReviewCase out;
-    return review_[replica]->ConfirmReviewCase(TestServer::Context(Ipa()).get(),
-                                               request, &out);
-  });
+  const std::vector<grpc::StatusCode> codes =
+      Concurrently([&](int, int replica) {
+        v1::ConfirmReviewCaseRequest request;
+        request.set_name(review_case.name());
+        request.set_etag(review_case.etag());
+        request.set_reason("二つの省庁がいずれも低位と評価したため確認する");
+        v1::ReviewCase out;
+        return review_[replica]->ConfirmReviewCase(
+            TestServer::Context(Ipa()).get(), request, &out);
+      });
   int confirmed = 0;
   for (const grpc::StatusCode code : codes) {
     if (code == grpc::StatusCode::OK) ++confirmed;
@@ -300,17 +307,18 @@ TEST_F(ReplicasTest, RevisionsWithOneEtagThroughBothReplicasAcceptOne) {
   const v1::ImpactAssessment created = Submit(1, "mlit", assessment);
   ASSERT_FALSE(created.etag().empty());
 
-  const std::vector<grpc::StatusCode> codes = Concurrently([&](int replica) {
-    v1::ReviseImpactAssessmentRequest request;
-    request.set_name(created.name());
-    request.set_etag(created.etag());
-    *request.mutable_impact_assessment() = assessment;
-    request.mutable_impact_assessment()->set_justification(
-        absl::StrCat("改訂 via replica ", replica));
-    v1::ImpactAssessment out;
-    return impact_[replica]->ReviseImpactAssessment(
-        TestServer::Context(Ministry("mlit")).get(), request, &out);
-  });
+  const std::vector<grpc::StatusCode> codes =
+      Concurrently([&](int, int replica) {
+        v1::ReviseImpactAssessmentRequest request;
+        request.set_name(created.name());
+        request.set_etag(created.etag());
+        *request.mutable_impact_assessment() = assessment;
+        request.mutable_impact_assessment()->set_justification(
+            absl::StrCat("改訂 via replica ", replica));
+        v1::ImpactAssessment out;
+        return impact_[replica]->ReviseImpactAssessment(
+            TestServer::Context(Ministry("mlit")).get(), request, &out);
+      });
   int revised = 0;
   for (const grpc::StatusCode code : codes) {
     if (code == grpc::StatusCode::OK) ++revised;
@@ -329,6 +337,80 @@ TEST_F(ReplicasTest, RevisionsWithOneEtagThroughBothReplicasAcceptOne) {
                         &revisions)
                     .ok());
     EXPECT_EQ(revisions.revisions_size(), 2) << "replica " << replica;
+  }
+}
+
+TEST_F(ReplicasTest, RegistrationDecisionsThroughBothReplicasMakeOneService) {
+  // An ELIGIBLE pre-application: filed through one replica, assessed LOW
+  // through the other, judged by whichever follower gets there first.
+  const v1::PreApplication pre =
+      File(0, PreApplication(
+                  {Business("cards", ProfilesMeetingEachItem()[2], {"mlit"})}));
+  v1::ImpactAssessment assessment =
+      LowAssessment({"business_card_information"});
+  assessment.mutable_pre_application_business()->set_pre_application(
+      pre.name());
+  assessment.mutable_pre_application_business()->set_business_id("cards");
+  Submit(1, "mlit", std::move(assessment));
+  AwaitOutcome(0, pre.name(), v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
+
+  // Half the callers retry one RegisterService (one request_id), the others
+  // each hold the service (a request_id each), all at once.
+  std::vector<std::string> registered(kCallers);
+  const auto is_register = [](int caller) { return caller % 2 == 0; };
+  const std::vector<grpc::StatusCode> codes =
+      Concurrently([&](int caller, int replica) {
+        v1::CloudService out;
+        grpc::Status status;
+        if (is_register(caller)) {
+          v1::RegisterServiceRequest request;
+          request.set_pre_application(pre.name());
+          request.mutable_statement_scope();
+          request.set_request_id("register-once");
+          status = audit_[replica]->RegisterService(
+              TestServer::Context(Ipa()).get(), request, &out);
+          registered[caller] = out.name();
+        } else {
+          v1::HoldServiceRequest request;
+          request.set_pre_application(pre.name());
+          request.mutable_statement_scope();
+          request.set_reason("再監査");
+          request.set_request_id(absl::StrCat("hold-", caller));
+          status = audit_[replica]->HoldService(
+              TestServer::Context(Ipa()).get(), request, &out);
+        }
+        return status;
+      });
+  for (const grpc::StatusCode code : codes) {
+    EXPECT_TRUE(code == grpc::StatusCode::OK ||
+                code == grpc::StatusCode::ALREADY_EXISTS)
+        << code;
+  }
+  const int ok = std::count(codes.begin(), codes.end(), grpc::StatusCode::OK);
+  int registers_ok = 0;
+  for (int i = 0; i < kCallers; ++i) {
+    if (is_register(i) && codes[i] == grpc::StatusCode::OK) ++registers_ok;
+  }
+  if (registers_ok > 0) {
+    // The registration won: every retry of it is answered with its service,
+    // and every hold is refused.
+    EXPECT_EQ(registers_ok, kCallers / 2);
+    EXPECT_EQ(ok, kCallers / 2);
+    for (int i = 0; i < kCallers; i += 2) {
+      EXPECT_EQ(registered[i], registered[0]);
+    }
+  } else {
+    EXPECT_EQ(ok, 1);  // One hold won.
+  }
+  for (int replica = 0; replica < kReplicas; ++replica) {
+    v1::ListServicesRequest request;
+    request.set_pre_application(pre.name());
+    v1::ListServicesResponse services;
+    ASSERT_TRUE(
+        audit_[replica]
+            ->ListServices(TestServer::Context(Ipa()).get(), request, &services)
+            .ok());
+    EXPECT_EQ(services.services_size(), 1) << "replica " << replica;
   }
 }
 
