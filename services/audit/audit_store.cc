@@ -9,13 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/audit_trail/audit_trail.h"
 #include "services/common/digest.h"
 #include "services/common/field_violations.h"
 #include "services/common/status_macros.h"
+#include "services/common/storage/stored_message.h"
 
 namespace ismap::liu {
 namespace {
@@ -80,25 +79,12 @@ constexpr int64_t kRegistered = v1::CloudService::STATE_REGISTERED;
 constexpr int64_t kSuspended = v1::CloudService::STATE_SUSPENDED;
 constexpr int64_t kRejected = v1::CloudService::STATE_REJECTED;
 
-// The bytes a message is stored as: deterministic, so equal messages hash
-// equally.
-std::string Serialize(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return bytes;
-}
-
 // The stored form of a service: everything but its etag, which is derived.
 std::string StoredBody(const v1::CloudService& service) {
   v1::CloudService stored = service;
   stored.clear_etag();
   stored.clear_hold_expired();  // Depends on when it is read.
-  return Serialize(stored);
+  return storage::DeterministicBytes(stored);
 }
 
 std::string EtagOf(absl::string_view body_sha256) {
@@ -170,7 +156,7 @@ absl::Span<const storage::Migration> AuditStore::Migrations() {
 }
 
 std::string AuditStore::ContentHash(const google::protobuf::Message& message) {
-  return Sha256Hex(Serialize(message));
+  return Sha256Hex(storage::DeterministicBytes(message));
 }
 
 std::string AuditStore::ServiceId(absl::string_view service_name) {
@@ -319,7 +305,7 @@ absl::Status AuditStore::InsertReport(Transaction& tx,
   const std::string service_id(name.substr(0, infix - kServicePrefix.size()));
   const std::string report_id(
       name.substr(infix - kServicePrefix.size() + kReportsInfix.size()));
-  const std::string body = Serialize(report);
+  const std::string body = storage::DeterministicBytes(report);
   RETURN_IF_ERROR(
       tx.Execute(
             "INSERT INTO audit_reports (service_id, id, period_end_us, "

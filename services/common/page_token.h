@@ -9,8 +9,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
+#include "google/protobuf/repeated_field.h"
 #include "services/common/field_violations.h"
 
 namespace ismap::liu {
@@ -39,6 +41,21 @@ Page ParsePage(int32_t page_size, absl::string_view page_token,
 // for page.size + 1 items.
 std::string NextPageToken(absl::string_view last_key, bool more_follow,
                           absl::string_view query_fingerprint);
+
+// Moves the page of `found` (a store's up to page.size + 1 items) into `out`
+// and returns the next page token, keyed by `key_of(last item)`; the extra
+// item, if present, only says that more follow.
+template <typename Item, typename KeyOf>
+std::string FillPage(std::vector<Item> found, const Page& page,
+                     absl::string_view query_fingerprint,
+                     google::protobuf::RepeatedPtrField<Item>* out,
+                     KeyOf key_of) {
+  const bool more_follow = found.size() > static_cast<size_t>(page.size);
+  if (more_follow) found.pop_back();
+  for (Item& item : found) *out->Add() = std::move(item);
+  return NextPageToken(out->empty() ? "" : key_of(*out->rbegin()), more_follow,
+                       query_fingerprint);
+}
 
 }  // namespace ismap::liu
 

@@ -404,16 +404,10 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::ListPreApplications(
                                           tx, filter, page));
               return absl::OkStatus();
             }));
-        const bool more = found.size() > static_cast<size_t>(page.size);
-        if (more) found.pop_back();
-        for (v1::PreApplication& pre : found) {
-          *out->add_pre_applications() = std::move(pre);
-        }
-        out->set_next_page_token(NextPageToken(
-            found.empty() ? ""
-                          : EligibilityStore::PreApplicationKey(
-                                *out->pre_applications().rbegin()),
-            more, fingerprint));
+        out->set_next_page_token(
+            FillPage(std::move(found), page, fingerprint,
+                     out->mutable_pre_applications(),
+                     &EligibilityStore::PreApplicationKey));
         return absl::OkStatus();
       });
 }
@@ -539,39 +533,35 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::GetJudgement(
 grpc::ServerUnaryReactor* EligibilityServiceImpl::ListJudgements(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return context_.runner
-      ->ServeRaw<v1::ListJudgementsRequest, v1::ListJudgementsResponse>(
-          context, kService, __func__, Placement::kWorkerPool, request,
-          response,
-          [this](const CallContext& call, const v1::ListJudgementsRequest& req,
-                 v1::ListJudgementsResponse* out) -> absl::Status {
-            FieldViolations violations;
-            std::optional<std::string> id = ParseResourceId(
-                "parent", req.parent(), "preApplications", violations);
-            const std::string fingerprint =
-                absl::StrCat("ListJudgements|", req.parent());
-            const Page page = ParsePage(req.page_size(), req.page_token(),
-                                        fingerprint, violations);
-            RETURN_IF_ERROR(violations.ToStatus());
-            std::vector<v1::Judgement> found;
-            RETURN_IF_ERROR(context_.database->RunInTransaction(
-                Database::Access::kReadOnly, call.deadline,
-                [&](Transaction& tx) -> absl::Status {
-                  RETURN_IF_ERROR(LoadVisible(tx, call, *id).status());
-                  ASSIGN_OR_RETURN(
-                      found, EligibilityStore::ListJudgements(tx, *id, page));
-                  return absl::OkStatus();
-                }));
-            const bool more = found.size() > static_cast<size_t>(page.size);
-            if (more) found.pop_back();
-            std::string last;
-            for (v1::Judgement& judgement : found) {
-              last = judgement.name().substr(judgement.name().rfind('/') + 1);
-              *out->add_judgements() = std::move(judgement);
-            }
-            out->set_next_page_token(NextPageToken(last, more, fingerprint));
-            return absl::OkStatus();
-          });
+  return context_.runner->ServeRaw<v1::ListJudgementsRequest,
+                                   v1::ListJudgementsResponse>(
+      context, kService, __func__, Placement::kWorkerPool, request, response,
+      [this](const CallContext& call, const v1::ListJudgementsRequest& req,
+             v1::ListJudgementsResponse* out) -> absl::Status {
+        FieldViolations violations;
+        std::optional<std::string> id = ParseResourceId(
+            "parent", req.parent(), "preApplications", violations);
+        const std::string fingerprint =
+            absl::StrCat("ListJudgements|", req.parent());
+        const Page page = ParsePage(req.page_size(), req.page_token(),
+                                    fingerprint, violations);
+        RETURN_IF_ERROR(violations.ToStatus());
+        std::vector<v1::Judgement> found;
+        RETURN_IF_ERROR(context_.database->RunInTransaction(
+            Database::Access::kReadOnly, call.deadline,
+            [&](Transaction& tx) -> absl::Status {
+              RETURN_IF_ERROR(LoadVisible(tx, call, *id).status());
+              ASSIGN_OR_RETURN(found,
+                               EligibilityStore::ListJudgements(tx, *id, page));
+              return absl::OkStatus();
+            }));
+        out->set_next_page_token(FillPage(
+            std::move(found), page, fingerprint, out->mutable_judgements(),
+            [](const v1::Judgement& judgement) {
+              return judgement.name().substr(judgement.name().rfind('/') + 1);
+            }));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* EligibilityServiceImpl::GetNotification(
@@ -638,16 +628,11 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::ListNotifications(
                              tx, id.value_or(""), csp, after, page.size + 1));
               return absl::OkStatus();
             }));
-        const bool more = found.size() > static_cast<size_t>(page.size);
-        if (more) found.pop_back();
-        for (v1::Notification& notification : found) {
-          *out->add_notifications() = std::move(notification);
-        }
-        out->set_next_page_token(NextPageToken(
-            found.empty()
-                ? ""
-                : absl::StrCat(out->notifications().rbegin()->sequence()),
-            more, fingerprint));
+        out->set_next_page_token(FillPage(
+            std::move(found), page, fingerprint, out->mutable_notifications(),
+            [](const v1::Notification& notification) {
+              return absl::StrCat(notification.sequence());
+            }));
         return absl::OkStatus();
       });
 }

@@ -7,11 +7,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/digest.h"
 #include "services/common/status_macros.h"
+#include "services/common/storage/stored_message.h"
 
 namespace ismap::liu::eligibility {
 namespace {
@@ -95,17 +94,6 @@ CREATE TABLE eligibility_feed_cursors (
 )sql"},
 };
 
-std::string Serialize(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return bytes;
-}
-
 template <typename Message>
 absl::StatusOr<Message> Parse(const Row& row, size_t column) {
   ASSIGN_OR_RETURN(std::string bytes, row.Blob(column));
@@ -184,7 +172,7 @@ absl::Status WritePreApplicationMinistries(Transaction& tx,
 }  // namespace
 
 std::string MessageHash(const google::protobuf::Message& message) {
-  return Sha256Hex(Serialize(message));
+  return Sha256Hex(storage::DeterministicBytes(message));
 }
 
 absl::Span<const storage::Migration> EligibilityStore::Migrations() {
@@ -227,7 +215,7 @@ absl::Status EligibilityStore::AddListVersion(
         tx.Execute("INSERT INTO eligibility_target_items "
                    "(item_number, list_version, body) VALUES ($1, $2, $3)",
                    {Value(int64_t{item.item_number()}), Value(version),
-                    Value(Bytes{Serialize(item)})})
+                    Value(Bytes{storage::DeterministicBytes(item)})})
             .status());
   }
   return absl::OkStatus();
@@ -277,7 +265,7 @@ absl::Status EligibilityStore::InsertPreApplication(
              Value(Micros(pre.create_time())),
              request_id.empty() ? Value() : Value(std::string(request_id)),
              request_id.empty() ? Value() : Value(std::string(request_hash)),
-             Value(Bytes{Serialize(pre)})})
+             Value(Bytes{storage::DeterministicBytes(pre)})})
           .status());
   return WritePreApplicationMinistries(tx, pre);
 }
@@ -290,7 +278,7 @@ absl::Status EligibilityStore::UpdatePreApplication(
                  "outcome = $3, body = $4 WHERE id = $1",
                  {Value(IdOf(pre.name())), Value(int64_t{pre.state()}),
                   Value(int64_t{pre.judgement().overall_outcome()}),
-                  Value(Bytes{Serialize(pre)})}));
+                  Value(Bytes{storage::DeterministicBytes(pre)})}));
   if (changed != 1) return absl::NotFoundError(pre.name());
   return WritePreApplicationMinistries(tx, pre);
 }
@@ -371,7 +359,7 @@ absl::Status EligibilityStore::InsertJudgement(
           "INSERT INTO eligibility_judgements (pre_application, number, "
           "body) VALUES ($1, $2, $3)",
           {Value(std::string(pre_application_id)), Value(number),
-           Value(Bytes{Serialize(judgement)})})
+           Value(Bytes{storage::DeterministicBytes(judgement)})})
       .status();
 }
 
@@ -425,7 +413,7 @@ absl::Status EligibilityStore::AppendNotification(
           "$5)",
           {Value(sequence), Value(std::string(pre_application_id)),
            Value(number), Value(std::string(csp)),
-           Value(Bytes{Serialize(notification)})})
+           Value(Bytes{storage::DeterministicBytes(notification)})})
       .status();
 }
 
@@ -498,18 +486,19 @@ absl::Status EligibilityStore::InsertReviewCase(
           {Value(IdOf(review_case.name())), Value(review_case.business_key()),
            Value(int64_t{review_case.state()}),
            Value(Micros(review_case.due_time())),
-           Value(Bytes{Serialize(review_case)})})
+           Value(Bytes{storage::DeterministicBytes(review_case)})})
       .status();
 }
 
 absl::Status EligibilityStore::UpdateReviewCase(
     Transaction& tx, const v1::ReviewCase& review_case) {
-  ASSIGN_OR_RETURN(int64_t changed,
-                   tx.Execute("UPDATE eligibility_review_cases SET state = "
-                              "$2, body = $3 WHERE id = $1",
-                              {Value(IdOf(review_case.name())),
-                               Value(int64_t{review_case.state()}),
-                               Value(Bytes{Serialize(review_case)})}));
+  ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Execute(
+          "UPDATE eligibility_review_cases SET state = "
+          "$2, body = $3 WHERE id = $1",
+          {Value(IdOf(review_case.name())), Value(int64_t{review_case.state()}),
+           Value(Bytes{storage::DeterministicBytes(review_case)})}));
   if (changed != 1) return absl::NotFoundError(review_case.name());
   return absl::OkStatus();
 }

@@ -160,16 +160,9 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::ListReviewCases(
                   }
                   return absl::OkStatus();
                 }));
-            const bool more = found.size() > static_cast<size_t>(page.size);
-            if (more) found.pop_back();
-            for (v1::ReviewCase& review_case : found) {
-              *out->add_review_cases() = std::move(review_case);
-            }
-            out->set_next_page_token(NextPageToken(
-                found.empty() ? ""
-                              : EligibilityStore::ReviewCaseKey(
-                                    *out->review_cases().rbegin()),
-                more, fingerprint));
+            out->set_next_page_token(FillPage(
+                std::move(found), page, fingerprint,
+                out->mutable_review_cases(), &EligibilityStore::ReviewCaseKey));
             return absl::OkStatus();
           });
 }

@@ -9,8 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/audit_trail/audit_trail.h"
 #include "services/common/digest.h"
@@ -18,6 +16,7 @@
 #include "services/common/field_violations.h"
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/status_macros.h"
+#include "services/common/storage/stored_message.h"
 
 namespace ismap::liu::impact {
 namespace {
@@ -92,17 +91,6 @@ INSERT INTO impact_feed_head (id, last_sequence) VALUES (1, 0);
 
 constexpr absl::string_view kAssessmentsPrefix = "/impactAssessments/";
 
-std::string Serialize(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return bytes;
-}
-
 template <typename Message>
 absl::StatusOr<Message> ParseStored(const Row& row, size_t column) {
   ASSIGN_OR_RETURN(const std::string bytes, row.Blob(column));
@@ -122,7 +110,7 @@ google::protobuf::Timestamp TimestampOf(absl::Time time) {
 std::string EtagOf(const v1::ImpactAssessment& assessment) {
   v1::ImpactAssessment untagged = assessment;
   untagged.clear_etag();
-  return Sha256Hex(Serialize(untagged)).substr(0, 32);
+  return Sha256Hex(storage::DeterministicBytes(untagged)).substr(0, 32);
 }
 
 std::string OrganisationName(const Caller& caller) {
@@ -247,11 +235,12 @@ absl::Status RecordChange(Transaction& tx, v1::ImpactAssessmentEvent::Kind kind,
   *event.mutable_event_time() = TimestampOf(now);
   const SubjectColumns subject = SubjectOf(after);
   RETURN_IF_ERROR(
-      tx.Execute("INSERT INTO impact_events (sequence, assessment_id, "
-                 "pre_application, review_case, content) "
-                 "VALUES ($1, $2, $3, $4, $5)",
-                 {sequence, IdOf(after), subject.pre_application,
-                  subject.review_case, Bytes{Serialize(event)}})
+      tx.Execute(
+            "INSERT INTO impact_events (sequence, assessment_id, "
+            "pre_application, review_case, content) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            {sequence, IdOf(after), subject.pre_application,
+             subject.review_case, Bytes{storage::DeterministicBytes(event)}})
           .status());
   return AuditTrail::Append(
       tx,
@@ -280,7 +269,7 @@ absl::Status InsertRevision(Transaction& tx,
           "INSERT INTO impact_assessment_revisions "
           "(assessment_id, revision, content) VALUES ($1, $2, $3)",
           {IdOf(assessment), static_cast<int64_t>(assessment.revision()),
-           Bytes{Serialize(revision)}})
+           Bytes{storage::DeterministicBytes(revision)}})
       .status();
 }
 
@@ -302,7 +291,7 @@ absl::StatusOr<std::string> UpdateCurrent(Transaction& tx,
                                           absl::Time now) {
   *assessment.mutable_update_time() = TimestampOf(now);
   assessment.set_etag(EtagOf(assessment));
-  std::string bytes = Serialize(assessment);
+  std::string bytes = storage::DeterministicBytes(assessment);
   RETURN_IF_ERROR(
       tx.Execute("UPDATE impact_assessments SET state = $2, update_us = $3, "
                  "content = $4 WHERE id = $1",
@@ -392,7 +381,7 @@ absl::StatusOr<v1::ImpactAssessment> ImpactStore::Create(
         *assessment.mutable_create_time() = TimestampOf(now);
         *assessment.mutable_update_time() = TimestampOf(now);
         assessment.set_etag(EtagOf(assessment));
-        const std::string bytes = Serialize(assessment);
+        const std::string bytes = storage::DeterministicBytes(assessment);
         RETURN_IF_ERROR(
             tx.Execute("INSERT INTO impact_assessments (id, ministry, subject, "
                        "pre_application, business_id, review_case, csp, state, "
@@ -446,7 +435,8 @@ absl::StatusOr<v1::ImpactAssessment> ImpactStore::Revise(
       Database::Access::kReadWrite, deadline,
       [&](Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(Stored stored, LoadForChange(tx, id, etag));
-        const std::string before = Serialize(stored.assessment);
+        const std::string before =
+            storage::DeterministicBytes(stored.assessment);
         v1::ImpactAssessment& assessment = stored.assessment;
         assessment.set_revision(assessment.revision() + 1);
         *assessment.mutable_information_ratings() =
@@ -478,7 +468,8 @@ absl::StatusOr<v1::ImpactAssessment> ImpactStore::Withdraw(
       Database::Access::kReadWrite, deadline,
       [&](Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(Stored stored, LoadForChange(tx, id, etag));
-        const std::string before = Serialize(stored.assessment);
+        const std::string before =
+            storage::DeterministicBytes(stored.assessment);
         v1::ImpactAssessment& assessment = stored.assessment;
         assessment.set_state(v1::ImpactAssessment::STATE_WITHDRAWN);
         assessment.set_withdraw_reason(std::string(reason));

@@ -1,9 +1,12 @@
 // Wiring of the all-in-one server.
 #include "services/server/liu_server.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "services/audit/audit_planning_service.h"
 #include "services/audit/audit_store.h"
 #include "services/audit/grpc_pre_application_directory.h"
@@ -78,10 +81,16 @@ struct LiuServer::Parts {
   std::unique_ptr<GrpcPreApplicationDirectory> audit_pre_applications;
   std::unique_ptr<AuditPlanningServiceImpl> audit_service;
   std::unique_ptr<ApiServer> api_server;
+  std::vector<std::string> hosted_services;
 
+  // The links of the hosted components (the others stay empty).
   std::vector<PeerLink*> PeerLinks() {
-    return {&impact_to_eligibility, &eligibility_to_impact,
-            &audit_to_eligibility};
+    std::vector<PeerLink*> links;
+    for (PeerLink* link : {&impact_to_eligibility, &eligibility_to_impact,
+                           &audit_to_eligibility}) {
+      if (link->channel != nullptr) links.push_back(link);
+    }
+    return links;
   }
   std::vector<ServicePool*> Pools() {
     return {platform_pool.get(), impact_pool.get(), eligibility_pool.get(),
@@ -90,6 +99,58 @@ struct LiuServer::Parts {
 };
 
 namespace {
+
+// Whether the process hosts `component`.
+bool Hosts(const LiuServerOptions& options, absl::string_view component) {
+  return options.components.empty() ||
+         std::find(options.components.begin(), options.components.end(),
+                   component) != options.components.end();
+}
+
+// A channel to a peer another process hosts at `target`: TLS (mutual with a
+// client certificate) when a CA is given; plaintext only to loopback and only
+// with --plaintext.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> RemotePeerChannel(
+    const LiuServerOptions& options, absl::string_view flag,
+    const std::string& target) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (!options.peer_tls.ca_file.empty()) {
+    grpc::SslCredentialsOptions tls;
+    absl::StatusOr<std::string> ca = ReadFileContents(options.peer_tls.ca_file);
+    if (!ca.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot read the peer CA file ", options.peer_tls.ca_file));
+    }
+    tls.pem_root_certs = *std::move(ca);
+    if (!options.peer_tls.certificate_chain_file.empty()) {
+      absl::StatusOr<std::string> chain =
+          ReadFileContents(options.peer_tls.certificate_chain_file);
+      absl::StatusOr<std::string> key =
+          ReadFileContents(options.peer_tls.private_key_file);
+      if (!chain.ok() || !key.ok()) {
+        return absl::FailedPreconditionError(
+            "cannot read the peer client certificate or key");
+      }
+      tls.pem_cert_chain = *std::move(chain);
+      tls.pem_private_key = *std::move(key);
+    }
+    credentials = grpc::SslCredentials(tls);
+  } else if (options.api.plaintext && IsLoopbackAddress(target)) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    FieldViolations violations;
+    violations.Add(std::string(flag),
+                   absl::StrCat(target,
+                                ": peers are reached over TLS (--peer_tls_ca);"
+                                " plaintext only to a loopback address with "
+                                "--plaintext"));
+    return violations.ToStatus();
+  }
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(options.api.max_message_bytes);
+  arguments.SetMaxSendMessageSize(options.api.max_message_bytes);
+  return grpc::CreateCustomChannel(target, credentials, arguments);
+}
 
 absl::Status ValidateOptions(const LiuServerOptions& options) {
   FieldViolations violations;
@@ -112,6 +173,32 @@ absl::Status ValidateOptions(const LiuServerOptions& options) {
   }
   if (options.database_readers < 1)
     violations.Add("db_readers", "must be at least 1");
+  for (const std::string& component : options.components) {
+    if (component != kImpactComponent && component != kEligibilityComponent &&
+        component != kAuditComponent) {
+      violations.Add("services", absl::StrCat("unknown component \"", component,
+                                              "\"; use impact, eligibility "
+                                              "or audit"));
+    }
+  }
+  if ((Hosts(options, kEligibilityComponent) &&
+       !Hosts(options, kImpactComponent) && options.impact_target.empty())) {
+    violations.Add("impact_target",
+                   "eligibility calls impact, which this process does not "
+                   "host: say where it listens");
+  }
+  if ((Hosts(options, kImpactComponent) || Hosts(options, kAuditComponent)) &&
+      !Hosts(options, kEligibilityComponent) &&
+      options.eligibility_target.empty()) {
+    violations.Add("eligibility_target",
+                   "impact and audit call eligibility, which this process "
+                   "does not host: say where it listens");
+  }
+  if (options.peer_tls.certificate_chain_file.empty() !=
+      options.peer_tls.private_key_file.empty()) {
+    violations.Add("peer_tls_cert",
+                   "a client certificate needs its key and the reverse");
+  }
   if (!options.jwks_file.empty() && options.service_token_file.empty()) {
     violations.Add("service_token_file",
                    "must be set with jwks_file: the services present this "
@@ -222,11 +309,19 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
   RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database,
                                            RuleSetStore::kComponent,
                                            RuleSetStore::Migrations(), now));
-  RETURN_IF_ERROR(storage::ApplyMigrations(
-      *parts->database, impact::ImpactStore::kComponent,
-      impact::ImpactStore::Migrations(), now));
-  RETURN_IF_ERROR(storage::ApplyMigrations(
-      *parts->database, AuditStore::kComponent, AuditStore::Migrations(), now));
+  const bool impact = Hosts(options, kImpactComponent);
+  const bool eligibility = Hosts(options, kEligibilityComponent);
+  const bool audit = Hosts(options, kAuditComponent);
+  if (impact) {
+    RETURN_IF_ERROR(storage::ApplyMigrations(
+        *parts->database, impact::ImpactStore::kComponent,
+        impact::ImpactStore::Migrations(), now));
+  }
+  if (audit) {
+    RETURN_IF_ERROR(storage::ApplyMigrations(*parts->database,
+                                             AuditStore::kComponent,
+                                             AuditStore::Migrations(), now));
+  }
   parts->rule_set_store = std::make_unique<RuleSetStore>(parts->database.get());
   RETURN_IF_ERROR(parts->rule_set_store->Record(*parts->rules, now));
 
@@ -247,60 +342,91 @@ absl::StatusOr<std::unique_ptr<LiuServer>> LiuServer::Start(
       options, parts->authenticator.get(), parts->access_policy.get());
   parts->audit_pool = std::make_unique<ServicePool>(
       options, parts->authenticator.get(), parts->access_policy.get());
-  ASSIGN_OR_RETURN(parts->impact_to_eligibility,
-                   MakePeerLink(options, parts->dev_signing_key_path,
-                                "impact-service", "EligibilityService"));
-  ASSIGN_OR_RETURN(
-      parts->eligibility_to_impact,
-      MakePeerLink(options, parts->dev_signing_key_path, "eligibility-service",
-                   "ImpactAssessmentService"));
-  ASSIGN_OR_RETURN(parts->audit_to_eligibility,
-                   MakePeerLink(options, parts->dev_signing_key_path,
-                                "audit-service", "EligibilityService"));
+  if (impact) {
+    ASSIGN_OR_RETURN(parts->impact_to_eligibility,
+                     MakePeerLink(options, parts->dev_signing_key_path,
+                                  "impact-service", "EligibilityService"));
+  }
+  if (eligibility) {
+    ASSIGN_OR_RETURN(
+        parts->eligibility_to_impact,
+        MakePeerLink(options, parts->dev_signing_key_path,
+                     "eligibility-service", "ImpactAssessmentService"));
+  }
+  if (audit) {
+    ASSIGN_OR_RETURN(parts->audit_to_eligibility,
+                     MakePeerLink(options, parts->dev_signing_key_path,
+                                  "audit-service", "EligibilityService"));
+  }
 
   const UnaryCallRunner* platform = &parts->platform_pool->runner;
   parts->rule_set_service = std::make_unique<RuleSetServiceImpl>(
       platform, parts->rule_set_store.get(), parts->rules->version());
   parts->audit_trail_service =
       std::make_unique<AuditTrailServiceImpl>(platform, parts->database.get());
-  ASSIGN_OR_RETURN(
-      parts->impact_service,
-      ImpactAssessmentServiceImpl::Create(
-          {&parts->impact_pool->runner, &parts->impact_pool->executor,
-           parts->database.get(), parts->rules.get(),
-           parts->impact_to_eligibility.channel.get()}));
-  ASSIGN_OR_RETURN(
-      parts->eligibility,
-      EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
-                                   parts->eligibility_to_impact.channel.get(),
-                                   &parts->eligibility_pool->runner,
-                                   &parts->eligibility_pool->executor, now));
-  parts->audit_pre_applications = std::make_unique<GrpcPreApplicationDirectory>(
-      parts->audit_to_eligibility.channel.get());
-  ASSIGN_OR_RETURN(parts->audit_service,
-                   AuditPlanningServiceImpl::Create(
-                       &parts->audit_pool->runner, parts->database.get(),
-                       parts->rules, parts->audit_pre_applications.get()));
+  std::vector<HostedService> hosted;
+  if (impact) {
+    ASSIGN_OR_RETURN(
+        parts->impact_service,
+        ImpactAssessmentServiceImpl::Create(
+            {&parts->impact_pool->runner, &parts->impact_pool->executor,
+             parts->database.get(), parts->rules.get(),
+             parts->impact_to_eligibility.channel.get()}));
+    hosted.push_back({parts->impact_service.get(),
+                      v1::ImpactAssessmentService::service_full_name()});
+  }
+  if (eligibility) {
+    ASSIGN_OR_RETURN(
+        parts->eligibility,
+        EligibilityComponent::Create(parts->database.get(), parts->rules.get(),
+                                     parts->eligibility_to_impact.channel.get(),
+                                     &parts->eligibility_pool->runner,
+                                     &parts->eligibility_pool->executor, now));
+    hosted.push_back({parts->eligibility->eligibility_service(),
+                      v1::EligibilityService::service_full_name()});
+    hosted.push_back({parts->eligibility->review_service(),
+                      v1::ReviewService::service_full_name()});
+  }
+  if (audit) {
+    parts->audit_pre_applications =
+        std::make_unique<GrpcPreApplicationDirectory>(
+            parts->audit_to_eligibility.channel.get());
+    ASSIGN_OR_RETURN(parts->audit_service,
+                     AuditPlanningServiceImpl::Create(
+                         &parts->audit_pool->runner, parts->database.get(),
+                         parts->rules, parts->audit_pre_applications.get()));
+    hosted.push_back({parts->audit_service.get(),
+                      v1::AuditPlanningService::service_full_name()});
+  }
+  hosted.push_back(
+      {parts->rule_set_service.get(), v1::RuleSetService::service_full_name()});
+  hosted.push_back({parts->audit_trail_service.get(),
+                    v1::AuditTrailService::service_full_name()});
+  for (const HostedService& service : hosted) {
+    parts->hosted_services.push_back(service.health_name);
+  }
 
-  ASSIGN_OR_RETURN(
-      parts->api_server,
-      ApiServer::Start(options.api,
-                       {{parts->impact_service.get(),
-                         v1::ImpactAssessmentService::service_full_name()},
-                        {parts->eligibility->eligibility_service(),
-                         v1::EligibilityService::service_full_name()},
-                        {parts->eligibility->review_service(),
-                         v1::ReviewService::service_full_name()},
-                        {parts->audit_service.get(),
-                         v1::AuditPlanningService::service_full_name()},
-                        {parts->rule_set_service.get(),
-                         v1::RuleSetService::service_full_name()},
-                        {parts->audit_trail_service.get(),
-                         v1::AuditTrailService::service_full_name()}}));
+  ASSIGN_OR_RETURN(parts->api_server,
+                   ApiServer::Start(options.api, std::move(hosted)));
   const std::shared_ptr<grpc::Channel> in_process =
       parts->api_server->InProcessChannel();
-  for (PeerLink* link : parts->PeerLinks()) link->channel->Connect(in_process);
-  parts->eligibility->StartFollowing();
+  std::shared_ptr<grpc::Channel> to_impact = in_process;
+  std::shared_ptr<grpc::Channel> to_eligibility = in_process;
+  if (!impact && eligibility) {
+    ASSIGN_OR_RETURN(to_impact, RemotePeerChannel(options, "impact_target",
+                                                  options.impact_target));
+  }
+  if (!eligibility && (impact || audit)) {
+    ASSIGN_OR_RETURN(to_eligibility,
+                     RemotePeerChannel(options, "eligibility_target",
+                                       options.eligibility_target));
+  }
+  if (impact) parts->impact_to_eligibility.channel->Connect(to_eligibility);
+  if (eligibility) {
+    parts->eligibility_to_impact.channel->Connect(to_impact);
+    parts->eligibility->StartFollowing();
+  }
+  if (audit) parts->audit_to_eligibility.channel->Connect(to_eligibility);
   return std::unique_ptr<LiuServer>(new LiuServer(std::move(parts)));
 }
 
@@ -312,13 +438,17 @@ int LiuServer::port() const { return parts_->api_server->port(); }
 
 const RuleSet& LiuServer::rules() const { return *parts_->rules; }
 
+const std::vector<std::string>& LiuServer::hosted_services() const {
+  return parts_->hosted_services;
+}
+
 const std::string& LiuServer::dev_signing_key_path() const {
   return parts_->dev_signing_key_path;
 }
 
 void LiuServer::Shutdown() {
-  parts_->eligibility->Stop();
-  parts_->impact_service->StopWatches();
+  if (parts_->eligibility != nullptr) parts_->eligibility->Stop();
+  if (parts_->impact_service != nullptr) parts_->impact_service->StopWatches();
   parts_->api_server->Shutdown();
   for (PeerLink* link : parts_->PeerLinks()) link->channel->Connect(nullptr);
   for (ServicePool* pool : parts_->Pools()) pool->executor.Shutdown();

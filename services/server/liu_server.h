@@ -16,6 +16,21 @@
 
 namespace ismap::liu {
 
+// TLS from this process to peer services hosted by other processes. PEM.
+struct PeerTlsFiles {
+  // The CA that signs the peers' server certificates.
+  std::string ca_file;
+  // This process's client certificate and key, for peers that require
+  // mutual TLS; both or neither.
+  std::string certificate_chain_file;
+  std::string private_key_file;
+};
+
+// The components a process may host.
+inline constexpr char kImpactComponent[] = "impact";
+inline constexpr char kEligibilityComponent[] = "eligibility";
+inline constexpr char kAuditComponent[] = "audit";
+
 struct LiuServerOptions {
   // Directory of the database and the development signing key; created if
   // missing, kept between runs.
@@ -33,6 +48,20 @@ struct LiuServerOptions {
   std::string service_token_file;
   // The audience tokens must name.
   std::string token_audience = "ismap-liu";
+  // The components this process hosts: any of "impact"
+  // (ImpactAssessmentService), "eligibility" (EligibilityService and
+  // ReviewService) and "audit" (AuditPlanningService). Empty: all of them,
+  // the all-in-one server. RuleSetService and AuditTrailService are always
+  // hosted, over this process's own database.
+  std::vector<std::string> components;
+  // Where the components this process calls but does not host listen
+  // (host:port): impact is called by eligibility; eligibility by impact and
+  // audit. Hosted components are called in-process.
+  std::string impact_target;
+  std::string eligibility_target;
+  // TLS to those peers. Without a CA, plaintext is allowed only to a
+  // loopback target and only when `api.plaintext` is set.
+  PeerTlsFiles peer_tls;
   // Listening address, message limits and shutdown grace.
   ApiServerOptions api;
   // Workers for blocking work, and how many calls may wait for one; per
@@ -54,10 +83,12 @@ struct LiuServerOptions {
 class LiuServer {
  public:
   // Loads the rules, opens the database and applies migrations, records the
-  // rule set, and starts serving. Errors: INVALID_ARGUMENT naming every bad
-  // option, or file, line and reason for a bad rules file; NOT_FOUND for a
-  // missing rules directory; FAILED_PRECONDITION for a database this binary
-  // cannot use; UNAVAILABLE if the address cannot be bound.
+  // rule set, connects to peers, and starts serving the hosted components.
+  // Errors: INVALID_ARGUMENT naming every bad option (an unknown component,
+  // a peer target missing, plaintext to a peer off loopback), or file, line and
+  // reason for a bad rules file; NOT_FOUND for a missing rules directory;
+  // FAILED_PRECONDITION for a database this binary cannot use; UNAVAILABLE if
+  // the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<LiuServer>> Start(
       const LiuServerOptions& options);
 
@@ -71,8 +102,11 @@ class LiuServer {
   // Path of the development signing key this server trusts, or "" when it
   // trusts configured issuer keys instead.
   const std::string& dev_signing_key_path() const;
-  // Full names of the API services hosted (each also has a health status).
+  // Full names of every API service of the product.
   static std::vector<std::string> ServiceNames();
+  // Full names of the API services this server hosts (each also has a
+  // health status).
+  const std::vector<std::string>& hosted_services() const;
 
   // Stops accepting calls, lets calls in flight finish (up to the grace
   // period), drains the worker pool and closes the database. Idempotent.

@@ -2,6 +2,8 @@
 // SIGTERM, then shuts down gracefully.
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -48,6 +50,19 @@ ABSL_FLAG(std::string, token_issuer, "",
           "issuer (iss) tokens must name; with --jwks_file, required");
 ABSL_FLAG(std::string, token_audience, "ismap-liu",
           "audience (aud) tokens must name");
+ABSL_FLAG(std::vector<std::string>, services, {},
+          "components to host, comma-separated: impact, eligibility (with "
+          "review), audit; empty: all (the all-in-one server)");
+ABSL_FLAG(std::string, impact_target, "",
+          "host:port of the impact component when another process hosts it");
+ABSL_FLAG(std::string, eligibility_target, "",
+          "host:port of the eligibility component when another process hosts "
+          "it");
+ABSL_FLAG(std::string, peer_tls_ca, "",
+          "PEM CA of the peers' server certificates (TLS to peers)");
+ABSL_FLAG(std::string, peer_tls_cert, "",
+          "PEM client certificate for peers that require mutual TLS");
+ABSL_FLAG(std::string, peer_tls_key, "", "PEM key of --peer_tls_cert");
 ABSL_FLAG(std::string, service_token_file, "",
           "with --jwks_file: file of the token (role ipa) the services present "
           "to each other, kept fresh by the deployment");
@@ -106,6 +121,12 @@ int main(int argc, char** argv) {
   options.token_issuer = absl::GetFlag(FLAGS_token_issuer);
   options.token_audience = absl::GetFlag(FLAGS_token_audience);
   options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
+  options.components = absl::GetFlag(FLAGS_services);
+  options.impact_target = absl::GetFlag(FLAGS_impact_target);
+  options.eligibility_target = absl::GetFlag(FLAGS_eligibility_target);
+  options.peer_tls = {absl::GetFlag(FLAGS_peer_tls_ca),
+                      absl::GetFlag(FLAGS_peer_tls_cert),
+                      absl::GetFlag(FLAGS_peer_tls_key)};
 
   absl::StatusOr<std::unique_ptr<ismap::liu::LiuServer>> server =
       ismap::liu::LiuServer::Start(options);
@@ -121,7 +142,7 @@ int main(int argc, char** argv) {
                                    ? "embedded SQLite in the data directory"
                                    : "PostgreSQL (--database_url)");
   spdlog::info("services: {}",
-               absl::StrJoin(ismap::liu::LiuServer::ServiceNames(), ", "));
+               absl::StrJoin((*server)->hosted_services(), ", "));
   spdlog::info("rules {} from {}", (*server)->rules().version(),
                std::filesystem::absolute(options.rules_dir).string());
   const std::string& dev_key = (*server)->dev_signing_key_path();

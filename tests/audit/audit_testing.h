@@ -21,6 +21,7 @@
 #include "ismap/liu/v1/eligibility.grpc.pb.h"
 #include "ismap/liu/v1/impact_assessment.grpc.pb.h"
 #include "tests/eligibility/eligibility_testing.h"
+#include "tests/harness/assessment_builder.h"
 #include "tests/harness/test_server.h"
 
 namespace ismap::liu::testing {
@@ -106,44 +107,13 @@ class AuditPlanningTest : public ::testing::Test {
   void SubmitLowAssessment(const std::string& pre_application,
                            const std::string& business_id) {
     v1::CreateImpactAssessmentRequest request;
+    const v1::BusinessProfile cards = ProfilesMeetingEachItem()[2];
     v1::ImpactAssessment& assessment = *request.mutable_impact_assessment();
+    assessment = LowAssessment(
+        {cards.information_kinds().begin(), cards.information_kinds().end()});
     assessment.mutable_pre_application_business()->set_pre_application(
         pre_application);
     assessment.mutable_pre_application_business()->set_business_id(business_id);
-    const v1::BusinessProfile cards = ProfilesMeetingEachItem()[2];
-    for (const std::string& kind : cards.information_kinds()) {
-      v1::InformationRating* rating = assessment.add_information_ratings();
-      rating->set_information_kind(kind);
-      rating->mutable_levels()->set_confidentiality(v1::IMPACT_LEVEL_LOW);
-      rating->mutable_levels()->set_integrity(v1::IMPACT_LEVEL_LOW);
-      rating->mutable_levels()->set_availability(v1::IMPACT_LEVEL_LOW);
-      for (const auto& [question, answer] :
-           std::vector<std::pair<std::string, std::string>>{
-               {"c1_confidentiality_class", "class_1"},
-               {"c2_personal_information", "none"},
-               {"c3_disclosure_harm", "limited"},
-               {"c5_pending_decision", "no"}}) {
-        v1::CriterionAnswer* out = assessment.add_answers();
-        out->set_question_id(question);
-        out->set_answer_id(answer);
-        out->set_information_kind(kind);
-      }
-    }
-    for (const auto& [question, answer] :
-         std::vector<std::pair<std::string, std::string>>{
-             {"c4_staff_secrecy", "no"},
-             {"i1_legal_effect", "no"},
-             {"i2_recoverable", "yes"},
-             {"i3_life_safety", "no"},
-             {"a1_alternative_means", "yes"},
-             {"a2_tolerable_outage", "days"}}) {
-      v1::CriterionAnswer* out = assessment.add_answers();
-      out->set_question_id(question);
-      out->set_answer_id(answer);
-    }
-    assessment.set_justification(
-        "名刺情報は公開を前提とし、紙の名刺から復元でき、停止時は手作業で代替"
-        "できる。");
     request.set_request_id(absl::StrCat("assess-", ++request_counter_));
     v1::ImpactAssessment created;
     const grpc::Status status = impact_->CreateImpactAssessment(

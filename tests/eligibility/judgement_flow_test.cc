@@ -19,6 +19,7 @@
 #include "ismap/liu/v1/impact_assessment.grpc.pb.h"
 #include "ismap/liu/v1/review.grpc.pb.h"
 #include "tests/eligibility/eligibility_testing.h"
+#include "tests/harness/assessment_builder.h"
 #include "tests/harness/test_server.h"
 
 namespace ismap::liu {
@@ -32,55 +33,18 @@ using testing::Profile;
 using testing::ProfilesMeetingEachItem;
 using testing::TestServer;
 
-// Answers implying LOW everywhere, for a business handling `kinds`.
-void AnswerLow(const std::vector<std::string>& kinds,
-               v1::ImpactAssessment& assessment) {
-  for (const std::string& kind : kinds) {
-    for (const auto& [question, answer] :
-         std::vector<std::pair<std::string, std::string>>{
-             {"c1_confidentiality_class", "class_1"},
-             {"c2_personal_information", "none"},
-             {"c3_disclosure_harm", "limited"},
-             {"c5_pending_decision", "no"}}) {
-      v1::CriterionAnswer* out = assessment.add_answers();
-      out->set_question_id(question);
-      out->set_answer_id(answer);
-      out->set_information_kind(kind);
-    }
-  }
-  for (const auto& [question, answer] :
-       std::vector<std::pair<std::string, std::string>>{
-           {"c4_staff_secrecy", "no"},
-           {"i1_legal_effect", "no"},
-           {"i2_recoverable", "yes"},
-           {"i3_life_safety", "no"},
-           {"a1_alternative_means", "yes"},
-           {"a2_tolerable_outage", "days"}}) {
-    v1::CriterionAnswer* out = assessment.add_answers();
-    out->set_question_id(question);
-    out->set_answer_id(answer);
-  }
-  assessment.set_justification(
-      "紙の台帳から復元でき、停止時は電話で代替できる。"
-      "Recoverable from paper records; the telephone replaces it in an "
-      "outage.");
-}
-
 // An assessment rating every kind LOW, except integrity of `moderate_kind`
-// (if given) rated MODERATE.
+// (if given) rated MODERATE (higher than the answers imply, which the
+// justification covers).
 v1::ImpactAssessment Assessment(const std::vector<std::string>& kinds,
                                 const std::string& moderate_kind = "") {
-  v1::ImpactAssessment assessment;
-  for (const std::string& kind : kinds) {
-    v1::InformationRating* rating = assessment.add_information_ratings();
-    rating->set_information_kind(kind);
-    rating->mutable_levels()->set_confidentiality(v1::IMPACT_LEVEL_LOW);
-    rating->mutable_levels()->set_integrity(kind == moderate_kind
-                                                ? v1::IMPACT_LEVEL_MODERATE
-                                                : v1::IMPACT_LEVEL_LOW);
-    rating->mutable_levels()->set_availability(v1::IMPACT_LEVEL_LOW);
+  v1::ImpactAssessment assessment = testing::LowAssessment(kinds);
+  for (v1::InformationRating& rating :
+       *assessment.mutable_information_ratings()) {
+    if (rating.information_kind() == moderate_kind) {
+      rating.mutable_levels()->set_integrity(v1::IMPACT_LEVEL_MODERATE);
+    }
   }
-  AnswerLow(kinds, assessment);
   return assessment;
 }
 

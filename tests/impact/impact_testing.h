@@ -16,19 +16,10 @@
 #include "ismap/liu/v1/eligibility.grpc.pb.h"
 #include "ismap/liu/v1/impact_assessment.grpc.pb.h"
 #include "ismap/liu/v1/review.grpc.pb.h"
+#include "tests/harness/assessment_builder.h"
 #include "tests/harness/test_server.h"
 
 namespace ismap::liu::testing {
-
-// An assessment of `kinds`, each rated LOW on C, I and A, answering every
-// question of rules/impact_criteria.textproto with an answer that implies
-// LOW (for every kind at once), with a justification (two such answers ask
-// for one). No subject.
-v1::ImpactAssessment LowAssessment(const std::vector<std::string>& kinds);
-
-// Sets `question`'s answer (for every kind) to `answer` in `assessment`.
-void SetAnswer(v1::ImpactAssessment& assessment, const std::string& question,
-               const std::string& answer);
 
 // "field: description" for every field violation of `status`.
 std::vector<std::string> Violations(const grpc::Status& status);

@@ -22,6 +22,7 @@
 #include "ismap/liu/v1/review.grpc.pb.h"
 #include "services/common/identity/access_policy_table.h"
 #include "tests/eligibility/eligibility_testing.h"
+#include "tests/harness/assessment_builder.h"
 #include "tests/harness/test_server.h"
 
 namespace ismap::liu {
@@ -73,38 +74,10 @@ class OwnershipTest : public ::testing::Test {
 
     v1::CreateImpactAssessmentRequest assess;
     v1::ImpactAssessment* assessment = assess.mutable_impact_assessment();
+    *assessment = testing::LowAssessment({"business_card_information"});
     assessment->mutable_pre_application_business()->set_pre_application(
         pre_.name());
     assessment->mutable_pre_application_business()->set_business_id("cards");
-    v1::InformationRating* rating = assessment->add_information_ratings();
-    rating->set_information_kind("business_card_information");
-    rating->mutable_levels()->set_confidentiality(v1::IMPACT_LEVEL_LOW);
-    rating->mutable_levels()->set_integrity(v1::IMPACT_LEVEL_LOW);
-    rating->mutable_levels()->set_availability(v1::IMPACT_LEVEL_LOW);
-    for (const auto& [question, answer] :
-         std::vector<std::pair<std::string, std::string>>{
-             {"c1_confidentiality_class", "class_1"},
-             {"c2_personal_information", "business_contact"},
-             {"c3_disclosure_harm", "limited"},
-             {"c5_pending_decision", "no"}}) {
-      v1::CriterionAnswer* out = assessment->add_answers();
-      out->set_question_id(question);
-      out->set_answer_id(answer);
-      out->set_information_kind("business_card_information");
-    }
-    for (const auto& [question, answer] :
-         std::vector<std::pair<std::string, std::string>>{
-             {"c4_staff_secrecy", "no"},
-             {"i1_legal_effect", "no"},
-             {"i2_recoverable", "yes"},
-             {"i3_life_safety", "no"},
-             {"a1_alternative_means", "yes"},
-             {"a2_tolerable_outage", "days"}}) {
-      v1::CriterionAnswer* out = assessment->add_answers();
-      out->set_question_id(question);
-      out->set_answer_id(answer);
-    }
-    assessment->set_justification("名刺は再入手でき、停止時は紙で代替できる。");
     const grpc::Status assessed = impact_->CreateImpactAssessment(
         TestServer::Context(Token(Role::kMinistry, "mlit")).get(), assess,
         &assessment_);
