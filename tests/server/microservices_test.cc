@@ -29,6 +29,7 @@
 #include "tests/eligibility/eligibility_testing.h"
 #include "tests/harness/assessment_builder.h"
 #include "tests/harness/temp_dir.h"
+#include "tests/harness/test_database.h"
 #include "tests/harness/test_server.h"
 
 namespace ismap::liu {
@@ -84,6 +85,11 @@ class MicroservicesTest : public ::testing::Test {
   LiuServerOptions Options(int index, const std::string& component) {
     LiuServerOptions options;
     options.data_dir = data_[index].path();
+    // The backend under test: each component's own database.
+    const absl::StatusOr<std::string> database_url =
+        testing::DatabaseUrlFor(options.data_dir);
+    EXPECT_TRUE(database_url.ok()) << database_url.status();
+    options.database_url = database_url.value_or("");
     options.rules_dir = testing::SourceRulesDir();
     options.jwks_file = keys_.Join(kDevJwksFile);
     options.token_issuer = kDevTokenIssuer;

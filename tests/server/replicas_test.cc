@@ -23,9 +23,9 @@
 #include "ismap/liu/v1/impact_assessment.grpc.pb.h"
 #include "ismap/liu/v1/review.grpc.pb.h"
 #include "tests/eligibility/eligibility_testing.h"
+#include "tests/harness/assessment_builder.h"
 #include "tests/harness/temp_dir.h"
 #include "tests/harness/test_server.h"
-#include "tests/impact/impact_testing.h"
 
 namespace ismap::liu {
 namespace {
