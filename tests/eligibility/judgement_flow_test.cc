@@ -186,6 +186,18 @@ TEST_F(JudgementFlowTest, EachItemsBusinessIsEligibleWithLowAssessments) {
     ASSERT_EQ(judged.judgement().assessment_revisions_size(), 1);
     EXPECT_THAT(judged.judgement().assessment_revisions(0),
                 HasSubstr("ministries/mlit/impactAssessments/"));
+
+    // The same business handling one more kind that no item covers needs
+    // review.
+    v1::BusinessProfile wider = profiles[i];
+    wider.add_information_kinds(testing::kUncoveredKind);
+    const v1::PreApplication needs_review =
+        File(PreApplication({Business("b", wider, {"mlit"})}));
+    const v1::BusinessJudgement& unlisted =
+        needs_review.judgement().businesses(0);
+    EXPECT_EQ(unlisted.outcome(), v1::ELIGIBILITY_OUTCOME_NEEDS_REVIEW);
+    EXPECT_EQ(unlisted.matched_target_business(), "");
+    EXPECT_THAT(unlisted.review_case(), HasSubstr("reviewCases/"));
   }
 }
 
