@@ -16,11 +16,14 @@ cluster=$(mktemp -u -d /tmp/liu-postgres.XXXXXX)
 trap 'tests/throwaway-postgres.sh stop "$cluster"' EXIT
 database_url=$(tests/throwaway-postgres.sh start "$cluster")
 
+# Two tests per core: they wait on fsync, on PostgreSQL and on their servers
+# more than they compute.
+jobs=$((2 * $(nproc)))
 failed=()
 echo "== the suite on SQLite" >&2
-ctest --preset asan --parallel "$(nproc)" || failed+=(SQLite)
+ctest --preset asan --parallel "$jobs" || failed+=(SQLite)
 echo "== the suite on PostgreSQL" >&2
-LIU_TEST_DATABASE_URL=$database_url ctest --preset asan --parallel "$(nproc)" ||
+LIU_TEST_DATABASE_URL=$database_url ctest --preset asan --parallel "$jobs" ||
   failed+=(PostgreSQL)
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED on: ${failed[*]}" >&2
