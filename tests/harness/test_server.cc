@@ -99,18 +99,20 @@ absl::StatusOr<std::unique_ptr<storage::Database>> TestServer::OpenDatabase()
 namespace {
 
 // The dump of one read-only transaction of `fn` on `server`'s database.
-std::string Dump(const TestServer& server,
-                 absl::FunctionRef<absl::Status(storage::Transaction&,
-                                                bool postgres, std::string&)>
-                     fn) {
+std::string Dump(
+    const TestServer& server,
+    absl::FunctionRef<absl::Status(storage::Transaction&,
+                                   absl::string_view backend, std::string&)>
+        fn) {
   auto database = server.OpenDatabase();
   EXPECT_TRUE(database.ok()) << database.status();
   if (!database.ok()) return "";
-  const bool postgres = (*database)->backend() == "postgresql";
   std::string dump;
   const absl::Status status = (*database)->RunInTransaction(
       storage::Database::Access::kReadOnly, absl::InfiniteFuture(),
-      [&](storage::Transaction& tx) { return fn(tx, postgres, dump); });
+      [&](storage::Transaction& tx) {
+        return fn(tx, (*database)->backend(), dump);
+      });
   EXPECT_TRUE(status.ok()) << status;
   return dump;
 }
@@ -120,11 +122,11 @@ std::string Dump(const TestServer& server,
 std::string TestServer::DumpAllTables() const {
   return Dump(
       *this,
-      [](storage::Transaction& tx, bool postgres,
+      [](storage::Transaction& tx, absl::string_view backend,
          std::string& dump) -> absl::Status {
         ASSIGN_OR_RETURN(
             std::vector<storage::Row> tables,
-            tx.Query(postgres
+            tx.Query(backend == "postgresql"
                          ? "SELECT CAST(table_name AS TEXT) FROM "
                            "information_schema.tables WHERE table_schema = "
                            "current_schema() AND table_type = 'BASE TABLE' "
@@ -166,11 +168,9 @@ std::string TestServer::DumpAllTables() const {
 
 std::string TestServer::DumpSchema() const {
   return Dump(*this,
-              [](storage::Transaction& tx, bool postgres,
+              [](storage::Transaction& tx, absl::string_view backend,
                  std::string& dump) -> absl::Status {
-                ASSIGN_OR_RETURN(
-                    dump,
-                    DescribeSchema(tx, postgres ? "postgresql" : "sqlite"));
+                ASSIGN_OR_RETURN(dump, DescribeSchema(tx, backend));
                 return absl::OkStatus();
               });
 }
