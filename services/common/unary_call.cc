@@ -120,14 +120,6 @@ absl::Status UnaryCallRunner::NotStartedStatus(
       "the deadline passed while the call waited for a worker");
 }
 
-std::string UnaryCallRunner::UnimplementedMessage(absl::string_view service,
-                                                  absl::string_view method,
-                                                  absl::string_view planned) {
-  return absl::StrCat(service, "/", method,
-                      " is part of the API but not served by this build yet (",
-                      planned, ")");
-}
-
 void UnaryCallRunner::Finish(grpc::ServerUnaryReactor* reactor,
                              const CallRecord& record,
                              const absl::Status& status) {

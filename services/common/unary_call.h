@@ -167,50 +167,7 @@ class UnaryCallRunner {
   static std::string Contents(const grpc::ByteBuffer& buffer);
   static grpc::ByteBuffer Serialized(const google::protobuf::Message& message);
 
-  // Serves a call of an RPC that this build does not provide yet: the caller
-  // is authenticated like every other (so nothing is answered to an
-  // unauthenticated caller), then the call fails with UNIMPLEMENTED saying
-  // which part of the programme will provide it.
-  template <typename Request, typename Response>
-  grpc::ServerUnaryReactor* ServeUnimplemented(
-      grpc::CallbackServerContext* context, absl::string_view service,
-      absl::string_view method, const Request* request, Response* response,
-      absl::string_view planned) const {
-    const std::string message = UnimplementedMessage(service, method, planned);
-    return Serve(context, service, method, Placement::kInline, request,
-                 response,
-                 [&message](const CallContext&, const Request&, Response*) {
-                   return absl::UnimplementedError(message);
-                 });
-  }
-
-  // The same for a server-streaming RPC.
-  template <typename Response>
-  grpc::ServerWriteReactor<Response>* ServeUnimplementedStream(
-      grpc::CallbackServerContext* context, absl::string_view service,
-      absl::string_view method, absl::string_view planned) const {
-    CallRecord record{std::string(service), std::string(method), absl::Now(),
-                      "-"};
-    absl::Status status = Admit(*context, record).status();
-    if (status.ok()) {
-      status = absl::UnimplementedError(
-          UnimplementedMessage(service, method, planned));
-    }
-    Log(record, status);
-    return new FinishedWriteReactor<Response>(ToGrpcStatus(ForClient(status)));
-  }
-
  private:
-  // A stream that ends, with `status`, as soon as it starts.
-  template <typename Response>
-  class FinishedWriteReactor final : public grpc::ServerWriteReactor<Response> {
-   public:
-    explicit FinishedWriteReactor(const grpc::Status& status) {
-      this->Finish(status);
-    }
-    void OnDone() override { delete this; }
-  };
-
   struct CallRecord {
     std::string service;
     std::string method;
@@ -227,9 +184,6 @@ class UnaryCallRunner {
                       const CallContext& call);
   static absl::Status NotStartedStatus(
       const grpc::CallbackServerContext& context);
-  static std::string UnimplementedMessage(absl::string_view service,
-                                          absl::string_view method,
-                                          absl::string_view planned);
   // What a client is told of `status`: internal details are withheld.
   static absl::Status ForClient(const absl::Status& status);
   // Writes the call's log line.
