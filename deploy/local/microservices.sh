@@ -45,7 +45,8 @@ commands:
            LIU_AUDIT_SERVER, LIU_SERVER (eligibility), LIU_TLS_CA, LIU_TLS_CERT, LIU_TLS_KEY
 
 options (start; stop, status and env read the layout the last start recorded):
-  --dir=DIR            state directory (default .liu-data/microservices)
+  --dir=DIR            state directory (default .liu-data/microservices in the
+                       repository)
   --base_port=N        first port (default 50061); see the header for the layout
   --bin_dir=DIR        take liu-server and liuctl from DIR and do not build
                        (default build/release/bin, built first)
@@ -76,7 +77,7 @@ case "$1" in
   *) echo "microservices.sh: unknown command '$1'" >&2; usage >&2; exit 2 ;;
 esac
 
-dir=.liu-data/microservices
+dir=$repo/.liu-data/microservices
 base_port=""
 bin_dir=""
 rules_dir=""
@@ -109,10 +110,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive number of seconds"
-if [ "$command" = start ]; then mkdir -p "$dir"; fi
-[ -d "$dir" ] || die "no state directory $dir: nothing was started there"
-dir=$(cd "$dir" && pwd)
-layout_file=$dir/layout
 
 # ---- the layout: from the options on start, from the layout file otherwise.
 if [ "$command" = start ]; then
@@ -134,7 +131,12 @@ if [ "$command" = start ]; then
   esac
   [ -d "$rules_dir" ] || die "no rules directory $rules_dir"
   rules_dir=$(cd "$rules_dir" && pwd)
-else
+  mkdir -p "$dir"
+fi
+[ -d "$dir" ] || die "no state directory $dir: nothing was started there"
+dir=$(cd "$dir" && pwd)
+layout_file=$dir/layout
+if [ "$command" != start ]; then
   [ -f "$layout_file" ] || die "$dir has no layout: nothing was started there (start --dir=$dir)"
   [ -z "$base_port$replicas$bin_dir$rules_dir$database_url$database_prefix" ] ||
     die "$command takes only --dir and --timeout: the layout is that of the last start"
@@ -214,9 +216,16 @@ stop_all() {
 
 case "$command" in
   start)
+    # Whatever an earlier start left running here (whatever its layout).
+    for pid_file in "$dir"/*.pid; do
+      if pid=$(live_pid "$pid_file"); then
+        die "$(basename "$pid_file" .pid) is already running (pid $pid): $0 stop --dir=$dir"
+      fi
+    done
     while read -r name c r; do
-      if pid=$(live_pid "$dir/$name.pid"); then
-        die "$name is already running (pid $pid): $0 stop --dir=$dir"
+      port=$((base_port + c + 3 * r))
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        die "127.0.0.1:$port: address already in use (choose another --base_port)"
       fi
     done < <(processes)
 
