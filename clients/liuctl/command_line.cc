@@ -187,7 +187,8 @@ absl::StatusOr<Invocation> CommandSet::Parse(
       options[option->name] = option->default_value;
     }
   }
-  invocation.arguments.emplace(std::move(positional), std::move(options));
+  invocation.arguments.emplace(command.path, std::move(positional),
+                               std::move(options));
   return invocation;
 }
 

@@ -45,10 +45,14 @@ struct OptionSpec {
 // Arguments and options of one invocation, as parsed.
 class ParsedArguments {
  public:
-  ParsedArguments(std::vector<std::string> positional,
+  ParsedArguments(std::string command_path, std::vector<std::string> positional,
                   std::map<std::string, std::string> options)
-      : positional_(std::move(positional)), options_(std::move(options)) {}
+      : command_path_(std::move(command_path)),
+        positional_(std::move(positional)),
+        options_(std::move(options)) {}
 
+  // The command these are the arguments of, e.g. "pre-application file".
+  const std::string& command_path() const { return command_path_; }
   // The i-th positional argument; i must be below the command's argument
   // count (the parser guarantees that many).
   const std::string& positional(size_t i) const { return positional_.at(i); }
@@ -60,6 +64,7 @@ class ParsedArguments {
   bool Has(const std::string& name) const;
 
  private:
+  std::string command_path_;
   std::vector<std::string> positional_;
   std::map<std::string, std::string> options_;
 };

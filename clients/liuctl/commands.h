@@ -27,8 +27,7 @@ using SessionCommand =
 
 // Wraps `body` as a CommandSpec::run: opens the session from the global
 // options (a bad one is a usage error, reported) and runs `body` in it.
-std::function<int(const ParsedArguments&)> WithSession(std::string path,
-                                                       SessionCommand body);
+std::function<int(const ParsedArguments&)> WithSession(SessionCommand body);
 
 // A fresh request id (idempotency key) unless the command was given one with
 // --request_id.

@@ -266,14 +266,12 @@ int ShowCoverage(ServerSession& session, const ParsedArguments& args) {
 
 }  // namespace
 
-std::function<int(const ParsedArguments&)> WithSession(std::string path,
-                                                       SessionCommand body) {
-  return [path = std::move(path),
-          body = std::move(body)](const ParsedArguments& args) {
-    absl::StatusOr<ServerSession> session = ServerSession::Open(args, path);
+std::function<int(const ParsedArguments&)> WithSession(SessionCommand body) {
+  return [body = std::move(body)](const ParsedArguments& args) {
+    absl::StatusOr<ServerSession> session = ServerSession::Open(args);
     if (!session.ok()) {
-      std::cerr << "liuctl " << path << ": " << session.status().message()
-                << "\n";
+      std::cerr << "liuctl " << args.command_path() << ": "
+                << session.status().message() << "\n";
       return static_cast<int>(kExitUsage);
     }
     return body(*session, args);
@@ -319,20 +317,20 @@ void AddCommonCommands(CommandSet& commands) {
                  "per-component ones), each\nreplica of a list on its own. "
                  "Exits 4 if one cannot be reached or "
                  "something is not SERVING. Needs no token.\n",
-      .run = WithSession("health", Health),
+      .run = WithSession(Health),
   });
   commands.Add({
       .path = "services list",
       .audience = "anyone",
       .summary = "the public list of registered services (公開リスト)",
-      .run = WithSession("services list", ListRegisteredServices),
+      .run = WithSession(ListRegisteredServices),
   });
   commands.Add({
       .path = "service show",
       .audience = "anyone",
       .summary = "show a registered service",
       .arguments = {"SERVICE"},
-      .run = WithSession("service show", ShowService),
+      .run = WithSession(ShowService),
   });
   commands.Add({
       .path = "service plans",
@@ -341,7 +339,7 @@ void AddCommonCommands(CommandSet& commands) {
                  "rotation",
       .arguments = {"SERVICE"},
       .options = {{"year", "N", "only this audit year's external plan"}},
-      .run = WithSession("service plans", ShowPlans),
+      .run = WithSession(ShowPlans),
   });
   commands.Add({
       .path = "service coverage",
@@ -349,7 +347,7 @@ void AddCommonCommands(CommandSet& commands) {
       .summary = "how far internal audits cover a service's objectives",
       .arguments = {"SERVICE"},
       .options = {{"all", "", "list every objective with its status"}},
-      .run = WithSession("service coverage", ShowCoverage),
+      .run = WithSession(ShowCoverage),
   });
 }
 

@@ -370,7 +370,7 @@ void AddCspCommands(CommandSet& commands) {
           "ministries). See clients/liuctl/examples/pre-application.yaml.\n"
           "Prints the pre-application with its first judgement: each "
           "business's outcome\nand why.\n",
-      .run = WithSession("pre-application file", FilePreApplication),
+      .run = WithSession(FilePreApplication),
   });
   commands.Add({
       .path = "pre-application show",
@@ -378,7 +378,7 @@ void AddCspCommands(CommandSet& commands) {
       .summary = "show a pre-application, its judgement and the reasons",
       .arguments = {"PRE_APPLICATION"},
       .details = "PRE_APPLICATION is preApplications/ID or the ID.\n",
-      .run = WithSession("pre-application show", ShowPreApplication),
+      .run = WithSession(ShowPreApplication),
   });
   commands.Add({
       .path = "pre-application list",
@@ -387,7 +387,7 @@ void AddCspCommands(CommandSet& commands) {
       .options = {{"state", "STATE", "only active or withdrawn ones"},
                   {"waiting_for_ministry", "MINISTRY",
                    "only those waiting for this ministry's assessment"}},
-      .run = WithSession("pre-application list", ListPreApplications),
+      .run = WithSession(ListPreApplications),
   });
   commands.Add({
       .path = "pre-application withdraw",
@@ -395,14 +395,14 @@ void AddCspCommands(CommandSet& commands) {
       .summary = "withdraw (取下げ) a pre-application",
       .arguments = {"PRE_APPLICATION"},
       .options = {{"reason", "TEXT", "why you withdraw it"}},
-      .run = WithSession("pre-application withdraw", WithdrawPreApplication),
+      .run = WithSession(WithdrawPreApplication),
   });
   commands.Add({
       .path = "notifications list",
       .audience = "CSP",
       .summary = "list the notifications (通知) of your pre-applications",
       .options = {{"after", "SEQ", "only those after this sequence number"}},
-      .run = WithSession("notifications list", ListNotifications),
+      .run = WithSession(ListNotifications),
   });
   commands.Add({
       .path = "notifications watch",
@@ -414,14 +414,14 @@ void AddCspCommands(CommandSet& commands) {
                   {"for", "DURATION", "stop after this long (e.g. 30s)"}},
       .details = "With --json, one JSON object per line (JSON Lines). With "
                  "--count and --for,\nexits 4 if fewer than N came in time.\n",
-      .run = WithSession("notifications watch", WatchNotifications),
+      .run = WithSession(WatchNotifications),
   });
   commands.Add({
       .path = "internal-audit plan",
       .audience = "CSP",
       .summary = "show the three-year internal-audit rotation of a service",
       .arguments = {"SERVICE"},
-      .run = WithSession("internal-audit plan", ShowInternalAuditPlan),
+      .run = WithSession(ShowInternalAuditPlan),
   });
   commands.Add({
       .path = "internal-audit report",
@@ -435,14 +435,14 @@ void AddCspCommands(CommandSet& commands) {
           "(proto/ismap/liu/v1/audit_planning.proto):\nauditPeriod "
           "{startTime, endTime}, auditedObjectives, findings, summary. See\n"
           "clients/liuctl/examples/internal-audit-report.yaml.\n",
-      .run = WithSession("internal-audit report", ReportInternalAudit),
+      .run = WithSession(ReportInternalAudit),
   });
   commands.Add({
       .path = "internal-audit list",
       .audience = "CSP",
       .summary = "list the internal-audit reports of a service",
       .arguments = {"SERVICE"},
-      .run = WithSession("internal-audit list", ListInternalAuditReports),
+      .run = WithSession(ListInternalAuditReports),
   });
 }
 

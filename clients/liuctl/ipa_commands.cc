@@ -469,20 +469,20 @@ void AddIpaCommands(CommandSet& commands) {
       .summary = "list review cases (要検討業務), oldest due first",
       .options = {{"state", "STATE", "open, confirmed or rejected"},
                   {"overdue", "", "only overdue cases"}},
-      .run = WithSession("review list", ListReviewCases),
+      .run = WithSession(ListReviewCases),
   });
   commands.Add({
       .path = "review overdue",
       .audience = "IPA",
       .summary = "list open review cases past their due date",
-      .run = WithSession("review overdue", ListOverdueReviewCases),
+      .run = WithSession(ListOverdueReviewCases),
   });
   commands.Add({
       .path = "review show",
       .audience = "IPA",
       .summary = "show a review case and the assessments counted",
       .arguments = {"CASE"},
-      .run = WithSession("review show", ShowReviewCase),
+      .run = WithSession(ShowReviewCase),
   });
   commands.Add({
       .path = "review confirm",
@@ -495,7 +495,7 @@ void AddIpaCommands(CommandSet& commands) {
       .details = "Needs LOW assessments in force from two distinct "
                  "ministries. The linked\npre-applications are judged "
                  "again and their CSPs notified.\n",
-      .run = WithSession("review confirm", ConfirmReviewCase),
+      .run = WithSession(ConfirmReviewCase),
   });
   commands.Add({
       .path = "review reject",
@@ -503,7 +503,7 @@ void AddIpaCommands(CommandSet& commands) {
       .summary = "reject a case: its business stays off the list",
       .arguments = {"CASE"},
       .options = {{"reason", "TEXT", "the decision's reason (required)"}},
-      .run = WithSession("review reject", RejectReviewCase),
+      .run = WithSession(RejectReviewCase),
   });
   commands.Add({
       .path = "service register",
@@ -516,7 +516,7 @@ void AddIpaCommands(CommandSet& commands) {
                   RequestIdOption()},
       .details = "Given services/ID instead, registers a HELD service after "
                  "its re-audit.\n",
-      .run = WithSession("service register", RegisterService),
+      .run = WithSession(RegisterService),
   });
   commands.Add({
       .path = "service hold",
@@ -526,7 +526,7 @@ void AddIpaCommands(CommandSet& commands) {
       .options = {{"reason", "TEXT", "why (required)"},
                   {"scope", "FILE", "statement scope, as for register"},
                   RequestIdOption()},
-      .run = WithSession("service hold", HoldService),
+      .run = WithSession(HoldService),
   });
   commands.Add({
       .path = "service reject",
@@ -535,7 +535,7 @@ void AddIpaCommands(CommandSet& commands) {
                  "registration",
       .arguments = {"PRE_APPLICATION|SERVICE"},
       .options = {{"reason", "TEXT", "why (required)"}, RequestIdOption()},
-      .run = WithSession("service reject", RejectService),
+      .run = WithSession(RejectService),
   });
   commands.Add({
       .path = "service suspend",
@@ -549,7 +549,7 @@ void AddIpaCommands(CommandSet& commands) {
       .details = "The objectives join the next audit year's external-audit "
                  "plan. The public\nlist shows the service SUSPENDED at "
                  "once.\n",
-      .run = WithSession("service suspend", SuspendService),
+      .run = WithSession(SuspendService),
   });
   commands.Add({
       .path = "service lift",
@@ -557,7 +557,7 @@ void AddIpaCommands(CommandSet& commands) {
       .summary = "lift a service's suspension",
       .arguments = {"SERVICE"},
       .options = {{"reason", "TEXT", "why (required)"}},
-      .run = WithSession("service lift", LiftSuspension),
+      .run = WithSession(LiftSuspension),
   });
   commands.Add({
       .path = "overdue-objectives",
@@ -565,7 +565,7 @@ void AddIpaCommands(CommandSet& commands) {
       .summary = "list control objectives past their internal-audit due date",
       .options = {{"csp", "CSP", "only this CSP's services"},
                   {"service", "SERVICE", "only this service"}},
-      .run = WithSession("overdue-objectives", ListOverdueObjectives),
+      .run = WithSession(ListOverdueObjectives),
   });
   commands.Add({
       .path = "target-list show",
@@ -574,13 +574,13 @@ void AddIpaCommands(CommandSet& commands) {
       .options = {{"version", "N",
                    "as of this list version (default: "
                    "current)"}},
-      .run = WithSession("target-list show", ShowTargetList),
+      .run = WithSession(ShowTargetList),
   });
   commands.Add({
       .path = "target-list versions",
       .audience = "IPA",
       .summary = "list the versions of the target list and what each added",
-      .run = WithSession("target-list versions", ListTargetListVersions),
+      .run = WithSession(ListTargetListVersions),
   });
   commands.Add({
       .path = "audit verify",
@@ -588,7 +588,7 @@ void AddIpaCommands(CommandSet& commands) {
       .summary = "verify the hash-chained audit trail of each server",
       .details = "Checks every server configured (--server and the "
                  "per-component ones).\nExits 5 if any trail is broken.\n",
-      .run = WithSession("audit verify", VerifyAuditTrail),
+      .run = WithSession(VerifyAuditTrail),
   });
 }
 

@@ -297,7 +297,7 @@ void AddMinistryCommands(CommandSet& commands) {
           "the\ncriteria's questions, justification. See "
           "clients/liuctl/examples/assessment-low.yaml.\nThe options say "
           "what is assessed (`liuctl awaiting` lists them).\n",
-      .run = WithSession("assessment submit", SubmitAssessment),
+      .run = WithSession(SubmitAssessment),
   });
   commands.Add({
       .path = "assessment revise",
@@ -306,7 +306,7 @@ void AddMinistryCommands(CommandSet& commands) {
       .arguments = {"ASSESSMENT", "FILE"},
       .details = "ASSESSMENT is the full name or the id (of your ministry's "
                  "assessments).\n",
-      .run = WithSession("assessment revise", ReviseAssessment),
+      .run = WithSession(ReviseAssessment),
   });
   commands.Add({
       .path = "assessment withdraw",
@@ -314,14 +314,14 @@ void AddMinistryCommands(CommandSet& commands) {
       .summary = "withdraw (取下げ) an assessment",
       .arguments = {"ASSESSMENT"},
       .options = {{"reason", "TEXT", "why you withdraw it"}},
-      .run = WithSession("assessment withdraw", WithdrawAssessment),
+      .run = WithSession(WithdrawAssessment),
   });
   commands.Add({
       .path = "assessment show",
       .audience = "ministry",
       .summary = "show an assessment with its levels",
       .arguments = {"ASSESSMENT"},
-      .run = WithSession("assessment show", ShowAssessment),
+      .run = WithSession(ShowAssessment),
   });
   commands.Add({
       .path = "assessment list",
@@ -330,7 +330,7 @@ void AddMinistryCommands(CommandSet& commands) {
       .options = {{"pre_application", "PRE_APPLICATION",
                    "only those of this pre-application"},
                   {"review_case", "CASE", "only those of this review case"}},
-      .run = WithSession("assessment list", ListAssessments),
+      .run = WithSession(ListAssessments),
   });
   commands.Add({
       .path = "awaiting",
@@ -340,7 +340,7 @@ void AddMinistryCommands(CommandSet& commands) {
                  "wait for its\nassessment, and open review cases (要検討業務) "
                  "your ministry has not yet assessed\nLOW. Each row says "
                  "which options of `liuctl assessment submit` assess it.\n",
-      .run = WithSession("awaiting", ListAwaiting),
+      .run = WithSession(ListAwaiting),
   });
 }
 

@@ -68,9 +68,9 @@ std::vector<OptionSpec> GlobalOptions() {
 }
 
 absl::StatusOr<ServerSession> ServerSession::Open(
-    const ParsedArguments& arguments, std::string command_path) {
+    const ParsedArguments& arguments) {
   ServerSession session;
-  session.command_path_ = std::move(command_path);
+  session.command_path_ = arguments.command_path();
   const std::string server = arguments.Get("server");
   session.addresses_[Component::kImpact] =
       arguments.Has("impact_server") ? arguments.Get("impact_server") : server;

@@ -40,8 +40,7 @@ class ServerSession {
   // Reads the global options. INVALID_ARGUMENT naming the option for a bad
   // address list, an unreadable TLS file, --tls_cert without --tls_key, or a
   // bad --timeout.
-  static absl::StatusOr<ServerSession> Open(const ParsedArguments& arguments,
-                                            std::string command_path);
+  static absl::StatusOr<ServerSession> Open(const ParsedArguments& arguments);
 
   // The channel to `component`'s server (created once, then shared).
   std::shared_ptr<grpc::Channel> Channel(Component component);
