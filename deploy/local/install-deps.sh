@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libabsl-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libpq-dev libssl-dev nlohmann-json3-dev openssl
+  libsqlite3-dev libpq-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev openssl
   python3 python3-grpcio python3-protobuf python3-yaml
 )
 case "${1:-}" in

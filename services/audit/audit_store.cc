@@ -71,7 +71,17 @@ CREATE TABLE audit_request_ids (
   PRIMARY KEY (caller, method, request_id)
 );
 )sql"},
+    // A backstop to the check RegisterService makes: whatever writes the
+    // table, a pre-application never has two services that are not
+    // REJECTED. 3 is STATE_REJECTED (see the static_assert below).
+    {2, "at most one service that is not rejected per pre-application",
+     R"sql(
+CREATE UNIQUE INDEX audit_services_one_live_per_pre_application
+  ON audit_services (pre_application) WHERE state <> 3;
+)sql"},
 };
+static_assert(v1::CloudService::STATE_REJECTED == 3,
+              "migration 2 stores the value of STATE_REJECTED");
 
 constexpr absl::string_view kServicePrefix = "services/";
 constexpr absl::string_view kReportsInfix = "/internalAuditReports/";
@@ -178,15 +188,29 @@ absl::Status AuditStore::InsertService(Transaction& tx,
                                        const Change& change) {
   const std::string body = StoredBody(service);
   const std::string sha256 = Sha256Hex(body);
-  RETURN_IF_ERROR(
-      tx.Execute("INSERT INTO audit_services (id, pre_application, csp, "
-                 "state, registration_us, create_us, body) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                 {ServiceId(service.name()), service.pre_application(),
-                  service.csp(), static_cast<int64_t>(service.state()),
-                  RegistrationMicros(service), Micros(service.create_time()),
-                  Bytes{body}})
-          .status());
+  const absl::Status inserted =
+      tx.Execute(
+            "INSERT INTO audit_services (id, pre_application, csp, "
+            "state, registration_us, create_us, body) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            {ServiceId(service.name()), service.pre_application(),
+             service.csp(), static_cast<int64_t>(service.state()),
+             RegistrationMicros(service), Micros(service.create_time()),
+             Bytes{body}})
+          .status();
+  // A unique violation: the primary key, or for a service that is not
+  // REJECTED, the one-live-service index too (migration 2). The backends
+  // do not say which in a portable way; the message names both.
+  if (absl::IsAlreadyExists(inserted)) {
+    return absl::AlreadyExistsError(
+        service.state() == v1::CloudService::STATE_REJECTED
+            ? absl::StrCat(service.name(), " already exists")
+            : absl::StrCat("a service that is not REJECTED already exists "
+                           "for ",
+                           service.pre_application(), ", or ", service.name(),
+                           " does"));
+  }
+  RETURN_IF_ERROR(inserted);
   RETURN_IF_ERROR(AuditTrail::Append(
       tx, {change.actor, change.action, service.name(), "", sha256},
       change.time));

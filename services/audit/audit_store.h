@@ -57,7 +57,10 @@ class AuditStore {
       storage::Transaction& tx, absl::string_view service_id);
 
   // Stores a new service and sets its etag. ALREADY_EXISTS if the id is
-  // taken.
+  // taken or, for a service that is not REJECTED, if its pre-application
+  // already has a service that is not REJECTED: the schema refuses that
+  // (a unique index), whichever check a caller made before. After an error
+  // `tx` is unusable (database.h).
   static absl::Status InsertService(storage::Transaction& tx,
                                     v1::CloudService& service,
                                     const Change& change);

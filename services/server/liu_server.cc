@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
@@ -15,6 +17,7 @@
 #include "services/common/bounded_executor.h"
 #include "services/common/field_violations.h"
 #include "services/common/file_contents.h"
+#include "services/common/grpc_target.h"
 #include "services/common/identity/access_policy_table.h"
 #include "services/common/identity/dev_signing_key.h"
 #include "services/common/identity/jwt.h"
@@ -107,12 +110,21 @@ bool Hosts(const LiuServerOptions& options, absl::string_view component) {
                    component) != options.components.end();
 }
 
-// A channel to a peer another process hosts at `target`: TLS (mutual with a
-// client certificate) when a CA is given; plaintext only to loopback and only
-// with --plaintext.
+// A channel to a peer another process hosts at `target`, one address or a
+// list of replicas (grpc_target.h) that calls are spread over: TLS (mutual
+// with a client certificate) when a CA is given; plaintext only to loopback
+// and only with --plaintext.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> RemotePeerChannel(
     const LiuServerOptions& options, absl::string_view flag,
     const std::string& target) {
+  const absl::StatusOr<std::string> grpc_target = ReplicaTarget(target);
+  if (!grpc_target.ok()) {
+    FieldViolations violations;
+    violations.Add(std::string(flag),
+                   std::string(grpc_target.status().message()));
+    return violations.ToStatus();
+  }
+  const std::vector<std::string> replicas = *ReplicaAddresses(target);
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (!options.peer_tls.ca_file.empty()) {
     grpc::SslCredentialsOptions tls;
@@ -135,7 +147,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> RemotePeerChannel(
       tls.pem_private_key = *std::move(key);
     }
     credentials = grpc::SslCredentials(tls);
-  } else if (options.api.plaintext && IsLoopbackAddress(target)) {
+  } else if (options.api.plaintext &&
+             std::all_of(replicas.begin(), replicas.end(),
+                         [](const std::string& replica) {
+                           return IsLoopbackAddress(replica);
+                         })) {
     credentials = grpc::InsecureChannelCredentials();
   } else {
     FieldViolations violations;
@@ -149,7 +165,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> RemotePeerChannel(
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(options.api.max_message_bytes);
   arguments.SetMaxSendMessageSize(options.api.max_message_bytes);
-  return grpc::CreateCustomChannel(target, credentials, arguments);
+  UseRoundRobin(&arguments);
+  UseReplicaAuthority(*grpc_target, &arguments);
+  return grpc::CreateCustomChannel(*grpc_target, credentials, arguments);
 }
 
 absl::Status ValidateOptions(const LiuServerOptions& options) {

@@ -55,8 +55,9 @@ struct LiuServerOptions {
   // hosted, over this process's own database.
   std::vector<std::string> components;
   // Where the components this process calls but does not host listen
-  // (host:port): impact is called by eligibility; eligibility by impact and
-  // audit. Hosted components are called in-process.
+  // (host:port, or a comma-separated list of replicas that calls are spread
+  // over: grpc_target.h): impact is called by eligibility; eligibility by
+  // impact and audit. Hosted components are called in-process.
   std::string impact_target;
   std::string eligibility_target;
   // TLS to those peers. Without a CA, plaintext is allowed only to a

@@ -54,10 +54,13 @@ ABSL_FLAG(std::vector<std::string>, services, {},
           "components to host, comma-separated: impact, eligibility (with "
           "review), audit; empty: all (the all-in-one server)");
 ABSL_FLAG(std::string, impact_target, "",
-          "host:port of the impact component when another process hosts it");
+          "host:port of the impact component when another process hosts it, "
+          "or a comma-separated list of its replicas (IP addresses, "
+          "host:port,host:port) that calls are spread over");
 ABSL_FLAG(std::string, eligibility_target, "",
           "host:port of the eligibility component when another process hosts "
-          "it");
+          "it, or a comma-separated list of its replicas (IP addresses, "
+          "host:port,host:port) that calls are spread over");
 ABSL_FLAG(std::string, peer_tls_ca, "",
           "PEM CA of the peers' server certificates (TLS to peers)");
 ABSL_FLAG(std::string, peer_tls_cert, "",

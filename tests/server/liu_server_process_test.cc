@@ -193,7 +193,7 @@ TEST(LiuServerProcessTest, TheAuditTrailRecordsRuleLoadsAndTamperingIsNamed) {
 
   auto [code, output] = LiuctlAuditVerify(dir, (*server)->port(), ipa);
   EXPECT_EQ(code, 0) << output;
-  EXPECT_THAT(output, HasSubstr("intact: 2 events verified"));
+  EXPECT_THAT(output, HasSubstr("intact, 2 events verified"));
   std::tie(code, output) = LiuctlAuditVerify(
       dir, (*server)->port(), (*server)->Token(Role::kMinistry, "mlit"));
   EXPECT_EQ(code, 6) << output;

@@ -4,7 +4,8 @@
 // tokens of one issuer. The story runs across the three: a CSP files at
 // eligibility, a ministry assesses at impact (which asks eligibility over
 // TLS), eligibility follows impact's feed over TLS and judges, IPA registers
-// at audit (which asks eligibility over TLS).
+// at audit (which asks eligibility over TLS). Eligibility also runs as two
+// replicas that impact and audit reach through one list of addresses.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -130,7 +131,8 @@ class MicroservicesTest : public ::testing::Test {
   TempDir keys_;
   TempDir data_[3];
   DevSigningKey key_;
-  int ports_[3] = {0, 0, 0};
+  // The last is a second eligibility replica's (EligibilityReplicas...).
+  int ports_[4] = {0, 0, 0, 0};
 };
 
 TEST_F(MicroservicesTest, TheStoryRunsAcrossThreeServersOverMutualTls) {
@@ -210,6 +212,107 @@ TEST_F(MicroservicesTest, TheStoryRunsAcrossThreeServersOverMutualTls) {
           ->GetPreApplication(As(Token(Role::kIpa, "ipa")).get(), get, &out)
           .error_code(),
       grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(MicroservicesTest, EligibilityReplicasBehindOneTargetServeTheStory) {
+  // Two eligibility replicas on one database, reached by impact and audit
+  // through the list of both, over mutual TLS.
+  const std::string replicas =
+      absl::StrCat(Target(1), ",127.0.0.1:", ports_[3]);
+  LiuServerOptions impact_options = Options(0, kImpactComponent);
+  impact_options.eligibility_target = replicas;
+  auto impact = LiuServer::Start(impact_options);
+  ASSERT_TRUE(impact.ok()) << impact.status();
+  auto first = LiuServer::Start(Options(1, kEligibilityComponent));
+  ASSERT_TRUE(first.ok()) << first.status();
+  LiuServerOptions second_options = Options(1, kEligibilityComponent);
+  second_options.api.listen_address = absl::StrCat("127.0.0.1:", ports_[3]);
+  auto second = LiuServer::Start(second_options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  LiuServerOptions audit_options = Options(2, kAuditComponent);
+  audit_options.eligibility_target = replicas;
+  auto audit = LiuServer::Start(audit_options);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+
+  auto eligibility_stub = v1::EligibilityService::NewStub(Channel(1, true));
+  v1::CreatePreApplicationRequest create;
+  *create.mutable_pre_application() = PreApplication(
+      {Business("cards", ProfilesMeetingEachItem()[2], {"mlit"})});
+  v1::PreApplication pre;
+  ASSERT_TRUE(eligibility_stub
+                  ->CreatePreApplication(
+                      As(Token(Role::kCsp, "example-saas")).get(), create, &pre)
+                  .ok());
+
+  // Impact asks eligibility (through the list) whether the pre-application
+  // names MLIT.
+  auto impact_stub = v1::ImpactAssessmentService::NewStub(Channel(0, true));
+  v1::CreateImpactAssessmentRequest assess;
+  *assess.mutable_impact_assessment() =
+      testing::LowAssessment({"business_card_information"});
+  assess.mutable_impact_assessment()
+      ->mutable_pre_application_business()
+      ->set_pre_application(pre.name());
+  assess.mutable_impact_assessment()
+      ->mutable_pre_application_business()
+      ->set_business_id("cards");
+  v1::ImpactAssessment assessment;
+  const grpc::Status assessed = impact_stub->CreateImpactAssessment(
+      As(Token(Role::kMinistry, "mlit")).get(), assess, &assessment);
+  ASSERT_TRUE(assessed.ok()) << assessed.error_message();
+
+  // Both replicas follow impact's feed; the second answers for the
+  // judgement they share.
+  eligibility_stub = v1::EligibilityService::NewStub(Channel(3, true));
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline && pre.judgement().overall_outcome() !=
+                                       v1::ELIGIBILITY_OUTCOME_ELIGIBLE) {
+    absl::SleepFor(absl::Milliseconds(50));
+    v1::GetPreApplicationRequest get;
+    get.set_name(pre.name());
+    ASSERT_TRUE(eligibility_stub
+                    ->GetPreApplication(
+                        As(Token(Role::kCsp, "example-saas")).get(), get, &pre)
+                    .ok());
+  }
+  ASSERT_EQ(pre.judgement().overall_outcome(),
+            v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
+
+  // With the first replica gone, audit still reaches eligibility (the
+  // other replica) to register the pre-application's service.
+  (*first)->Shutdown();
+  auto audit_stub = v1::AuditPlanningService::NewStub(Channel(2, true));
+  v1::RegisterServiceRequest register_request;
+  register_request.set_pre_application(pre.name());
+  register_request.set_request_id("register-through-a-replica");
+  register_request.set_reason("外部監査の結果を確認した");
+  v1::ObjectiveExclusion* exclusion =
+      register_request.mutable_statement_scope()->add_excluded_objectives();
+  exclusion->set_objective_id("14.2.7");
+  exclusion->set_reason("外部委託による開発を行わない");
+  v1::CloudService service;
+  const grpc::Status registered = audit_stub->RegisterService(
+      As(Token(Role::kIpa, "ipa")).get(), register_request, &service);
+  ASSERT_TRUE(registered.ok()) << registered.error_message();
+  EXPECT_EQ(service.state(), v1::CloudService::STATE_REGISTERED);
+}
+
+TEST_F(MicroservicesTest, ABadReplicaListIsRefusedNamingTheFlag) {
+  LiuServerOptions options = Options(2, kAuditComponent);
+  options.eligibility_target = absl::StrCat(Target(1), ",,", Target(0));
+  auto refused = LiuServer::Start(options);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("eligibility_target"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("an empty entry"));
+
+  // Plaintext only when every replica is on loopback.
+  options.peer_tls = {};
+  options.api.tls.reset();
+  options.api.plaintext = true;
+  options.eligibility_target = absl::StrCat(Target(1), ",192.0.2.1:50051");
+  refused = LiuServer::Start(options);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("plaintext only"));
 }
 
 TEST_F(MicroservicesTest, PeersOffLoopbackAreReachedOnlyOverTls) {

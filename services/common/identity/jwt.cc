@@ -452,4 +452,27 @@ absl::StatusOr<std::string> PublicJwk(EVP_PKEY* key, JwtAlgorithm algorithm,
   return jwk.dump();
 }
 
+absl::StatusOr<Caller> ReadClaimedCaller(absl::string_view token) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  std::string claims_json;
+  if (parts.size() != 3 || !DecodeBase64Url(parts[1], &claims_json)) {
+    return absl::InvalidArgumentError("the token is not a JWT");
+  }
+  const std::optional<Json> claims = ParseObject(claims_json);
+  if (!claims.has_value()) {
+    return absl::InvalidArgumentError("the token's claims are not JSON");
+  }
+  const std::optional<std::string> subject = StringMember(*claims, "sub");
+  const absl::StatusOr<Role> role =
+      ParseRole(StringMember(*claims, kRoleClaim).value_or(""));
+  const std::optional<std::string> organisation =
+      StringMember(*claims, kOrganisationClaim);
+  if (!subject.has_value() || !role.ok() || !organisation.has_value() ||
+      !IsValidPrincipalId(*organisation)) {
+    return absl::InvalidArgumentError(
+        "the token does not name a subject, role and organisation");
+  }
+  return Caller{*role, *organisation, *subject};
+}
+
 }  // namespace ismap::liu

@@ -111,6 +111,13 @@ absl::StatusOr<std::string> SignJwtJson(absl::string_view header_json,
 absl::StatusOr<std::string> PublicJwk(EVP_PKEY* key, JwtAlgorithm algorithm,
                                       const std::string& kid);
 
+// The caller a token claims to name, read WITHOUT verifying its signature,
+// issuer, audience or validity period: for a client to learn whom its own
+// token names (liuctl's defaults). A server never uses it; it authenticates
+// with JwtAuthenticator. INVALID_ARGUMENT when the token is not a JWT with
+// `sub`, `liu_role` and `liu_org` claims of the right form.
+absl::StatusOr<Caller> ReadClaimedCaller(absl::string_view token);
+
 }  // namespace ismap::liu
 
 #endif  // ISMAP_LIU_SERVICES_COMMON_IDENTITY_JWT_H_

@@ -312,6 +312,34 @@ TEST(JwtKeySetTest, RefusesUnusableKeySets) {
   EXPECT_TRUE(JwtKeySet::FromJwks(Jwks({jwk})).ok());
 }
 
+TEST(ReadClaimedCallerTest, ReadsWhomATokenNamesWithoutVerifyingIt) {
+  testing::TempDir dir;
+  const DevSigningKey key = *LoadOrCreateDevSigningKey(dir.path());
+  const std::string token = *MintDevToken(key, kCaller, kNow, absl::Hours(1));
+  const absl::StatusOr<Caller> caller = ReadClaimedCaller(token);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->role, Role::kMinistry);
+  EXPECT_EQ(caller->organisation, "mlit");
+  EXPECT_EQ(caller->subject, "alice");
+
+  // Expired or tampered tokens are still read: nothing is verified.
+  const std::string expired =
+      *MintDevToken(key, kCaller, kNow - absl::Hours(48), absl::Hours(1));
+  EXPECT_TRUE(ReadClaimedCaller(expired).ok());
+
+  for (const std::string& malformed :
+       {std::string(), std::string("a.b"), std::string("a.!!!.c"),
+        absl::StrCat("x.", absl::WebSafeBase64Escape("[1,2]"), ".y"),
+        absl::StrCat("x.",
+                     absl::WebSafeBase64Escape(
+                         R"({"sub":"a","liu_role":"king","liu_org":"mlit"})"),
+                     ".y")}) {
+    EXPECT_EQ(ReadClaimedCaller(malformed).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << malformed;
+  }
+}
+
 TEST(DevSigningKeyTest, IsCreatedOncePrivatelyAndMintsVerifiableTokens) {
   testing::TempDir dir;
   const DevSigningKey first = *LoadOrCreateDevSigningKey(dir.path());

@@ -1,0 +1,233 @@
+// Parsing of liuctl's argv against its commands, and their help texts.
+#include "clients/liuctl/command_line.h"
+
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+
+namespace ismap::liu::liuctl {
+namespace {
+
+constexpr char kExitCodes[] =
+    "Exit codes:\n"
+    "  0  success\n"
+    "  2  usage: unknown command or option, wrong arguments, unreadable or\n"
+    "     malformed input file\n"
+    "  3  the development signing key cannot be read\n"
+    "  4  the server cannot be reached, the deadline passed, or something is\n"
+    "     not SERVING\n"
+    "  5  the audit trail is broken\n"
+    "  6  refused: no valid token, or the token's role may not do this\n"
+    "  7  the server found the request invalid (it names each field)\n"
+    "  8  not found (or not visible to you)\n"
+    "  9  conflict: already exists, changed since read, or not allowed in "
+    "the\n"
+    "     current state\n"
+    "  10 any other error from the server\n";
+
+std::string OptionLines(const std::vector<OptionSpec>& options) {
+  std::string text;
+  for (const OptionSpec& option : options) {
+    std::string usage = absl::StrCat("  --", option.name);
+    if (!option.value_name.empty())
+      absl::StrAppend(&usage, "=", option.value_name);
+    if (usage.size() < 28) {
+      usage.resize(28, ' ');
+    } else {
+      absl::StrAppend(&usage, "\n", std::string(28, ' '));
+    }
+    absl::StrAppend(&text, usage, option.help);
+    if (!option.environment.empty()) {
+      absl::StrAppend(&text, " [$", option.environment, "]");
+    }
+    if (!option.default_value.empty()) {
+      absl::StrAppend(&text, " (default ", option.default_value, ")");
+    }
+    absl::StrAppend(&text, "\n");
+  }
+  return text;
+}
+
+std::string UsageLine(const CommandSpec& command) {
+  std::string line = absl::StrCat("liuctl ", command.path);
+  for (const std::string& argument : command.arguments) {
+    absl::StrAppend(&line, " ", argument);
+  }
+  if (!command.options.empty()) absl::StrAppend(&line, " [options]");
+  return line;
+}
+
+}  // namespace
+
+std::string ParsedArguments::Get(const std::string& name) const {
+  const auto it = options_.find(name);
+  return it == options_.end() ? std::string() : it->second;
+}
+
+bool ParsedArguments::Has(const std::string& name) const {
+  return options_.count(name) > 0 && !options_.at(name).empty();
+}
+
+void CommandSet::Add(CommandSpec command) {
+  commands_.push_back(std::move(command));
+}
+
+const OptionSpec* CommandSet::FindOption(const CommandSpec& command,
+                                         absl::string_view name) const {
+  for (const OptionSpec& option : command.options) {
+    if (option.name == name) return &option;
+  }
+  for (const OptionSpec& option : global_options_) {
+    if (option.name == name) return &option;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<Invocation> CommandSet::Parse(
+    const std::vector<std::string>& argv) const {
+  Invocation invocation;
+  std::vector<std::string> words;
+  std::vector<std::string> option_words;
+  for (const std::string& word : argv) {
+    if (absl::StartsWith(word, "-")) break;
+    words.push_back(word);
+  }
+  // The longest run of leading words naming a command.
+  size_t matched_words = 0;
+  for (const CommandSpec& command : commands_) {
+    const std::vector<std::string> path = absl::StrSplit(command.path, ' ');
+    if (path.size() > words.size() || path.size() <= matched_words) continue;
+    if (std::equal(path.begin(), path.end(), words.begin())) {
+      invocation.command = &command;
+      matched_words = path.size();
+    }
+  }
+  const bool asks_help =
+      std::find(argv.begin(), argv.end(), "--help") != argv.end() ||
+      std::find(argv.begin(), argv.end(), "-h") != argv.end();
+  if (invocation.command == nullptr) {
+    if (argv.empty() || (words.empty() && asks_help)) {
+      invocation.help = true;
+      return invocation;
+    }
+    std::string known;
+    for (const CommandSpec& command : commands_) {
+      if (!words.empty() && absl::StartsWith(command.path, words[0])) {
+        absl::StrAppend(&known, "\n  liuctl ", command.path);
+      }
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown command \"", absl::StrJoin(words, " "), "\"",
+        known.empty() ? "; run liuctl --help for the list of commands"
+                      : absl::StrCat("; did you mean one of:", known)));
+  }
+  const CommandSpec& command = *invocation.command;
+  std::vector<std::string> positional(words.begin() + matched_words,
+                                      words.end());
+  std::map<std::string, std::string> options;
+  for (size_t i = words.size(); i < argv.size(); ++i) {
+    const std::string& word = argv[i];
+    if (word == "--help" || word == "-h") {
+      invocation.help = true;
+      continue;
+    }
+    if (!absl::StartsWith(word, "--") || word == "--") {
+      if (absl::StartsWith(word, "-") && word != "-") {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "unknown option \"", word, "\"; options are written --name=value",
+            "; see liuctl ", command.path, " --help"));
+      }
+      positional.push_back(word);
+      continue;
+    }
+    const size_t equals = word.find('=');
+    const std::string name = absl::StrReplaceAll(
+        word.substr(
+            2, equals == std::string::npos ? std::string::npos : equals - 2),
+        {{"-", "_"}});
+    const OptionSpec* option = FindOption(command, name);
+    if (option == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown option --", name, " for liuctl ", command.path,
+                       "; see liuctl ", command.path, " --help"));
+    }
+    if (equals != std::string::npos) {
+      options[name] = word.substr(equals + 1);
+    } else if (option->value_name.empty()) {
+      options[name] = "true";
+    } else if (i + 1 < argv.size()) {
+      options[name] = argv[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", name, " needs a value: --", name, "=", option->value_name));
+    }
+  }
+  if (!invocation.help && positional.size() != command.arguments.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        positional.size() < command.arguments.size() ? "missing" : "too many",
+        " arguments; usage: ", UsageLine(command), " (see liuctl ",
+        command.path, " --help)"));
+  }
+  // Environment variables and defaults for options not given.
+  std::vector<const OptionSpec*> all;
+  for (const OptionSpec& option : command.options) all.push_back(&option);
+  for (const OptionSpec& option : global_options_) all.push_back(&option);
+  for (const OptionSpec* option : all) {
+    if (options.count(option->name) > 0) continue;
+    const char* from_environment =
+        option->environment.empty() ? nullptr
+                                    : std::getenv(option->environment.c_str());
+    if (from_environment != nullptr && *from_environment != '\0') {
+      options[option->name] = from_environment;
+    } else if (!option->default_value.empty()) {
+      options[option->name] = option->default_value;
+    }
+  }
+  invocation.arguments.emplace(command.path, std::move(positional),
+                               std::move(options));
+  return invocation;
+}
+
+std::string CommandSet::Overview() const {
+  std::string text =
+      "liuctl: the ISMAP-LIU command-line client.\n\n"
+      "Usage: liuctl COMMAND [ARGUMENTS] [options]; liuctl COMMAND --help "
+      "for a command's\noptions and examples.\n";
+  for (const char* audience : {"CSP", "ministry", "IPA", "anyone"}) {
+    absl::StrAppend(&text, "\nFor ",
+                    std::string(audience) == "anyone" ? "anyone" : audience,
+                    ":\n");
+    for (const CommandSpec& command : commands_) {
+      if (command.audience != audience) continue;
+      std::string usage = absl::StrCat("  ", UsageLine(command));
+      if (usage.size() < 46) {
+        usage.resize(46, ' ');
+      } else {
+        absl::StrAppend(&usage, "\n", std::string(46, ' '));
+      }
+      absl::StrAppend(&text, usage, command.summary, "\n");
+    }
+  }
+  absl::StrAppend(&text, "\nOptions of every command:\n",
+                  OptionLines(global_options_), "\n", kExitCodes);
+  return text;
+}
+
+std::string CommandSet::Help(const CommandSpec& command) const {
+  std::string text =
+      absl::StrCat("Usage: ", UsageLine(command), "\n\n", command.summary, " (",
+                   command.audience, ")\n");
+  if (!command.details.empty()) absl::StrAppend(&text, "\n", command.details);
+  if (!command.options.empty()) {
+    absl::StrAppend(&text, "\nOptions:\n", OptionLines(command.options));
+  }
+  absl::StrAppend(&text, "\nOptions of every command:\n",
+                  OptionLines(global_options_), "\n", kExitCodes);
+  return text;
+}
+
+}  // namespace ismap::liu::liuctl

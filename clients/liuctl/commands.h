@@ -1,0 +1,41 @@
+// liuctl's commands, by the user group that runs them. Each Add* function adds
+// its group's commands to the set; main.cc adds them all.
+#ifndef ISMAP_LIU_CLIENTS_LIUCTL_COMMANDS_H_
+#define ISMAP_LIU_CLIENTS_LIUCTL_COMMANDS_H_
+
+#include <functional>
+#include <string>
+
+#include "clients/liuctl/command_line.h"
+#include "clients/liuctl/server_session.h"
+
+namespace ismap::liu::liuctl {
+
+// CSP: pre-applications, their judgements and notifications; internal audits.
+void AddCspCommands(CommandSet& commands);
+// Ministry: impact assessments, and what awaits the ministry's assessment.
+void AddMinistryCommands(CommandSet& commands);
+// IPA: review cases, registration decisions, the target list, the audit
+// trail.
+void AddIpaCommands(CommandSet& commands);
+// Anyone: development tokens, health, the public list, plans and coverage.
+void AddCommonCommands(CommandSet& commands);
+
+// A command body that needs a session.
+using SessionCommand =
+    std::function<int(ServerSession& session, const ParsedArguments& args)>;
+
+// Wraps `body` as a CommandSpec::run: opens the session from the global
+// options (a bad one is a usage error, reported) and runs `body` in it.
+std::function<int(const ParsedArguments&)> WithSession(SessionCommand body);
+
+// A fresh request id (idempotency key) unless the command was given one with
+// --request_id.
+std::string RequestIdFor(const ParsedArguments& args);
+
+// The option --request_id, shared by the commands that create something.
+OptionSpec RequestIdOption();
+
+}  // namespace ismap::liu::liuctl
+
+#endif  // ISMAP_LIU_CLIENTS_LIUCTL_COMMANDS_H_
