@@ -570,12 +570,15 @@ class StoryTest(unittest.TestCase):
                      if "INCLUSION_REASON_PULLED_IN_BY_INCIDENT" in o["reasons"]}
         self.assertEqual(pulled_in, {"9.2.3", "12.6.1"})
 
-        # The audit trail of every server verifies; only IPA may verify it.
+        # The audit trail of every configured server (each component, through
+        # its replica list) verifies; only IPA may verify it.
         self.liuctl("audit", "verify", who=CSP, expect=EXIT_REFUSED)
-        verifications = objects_with(self.liuctl("audit", "verify", who=IPA), "intact")
-        self.assertTrue(verifications)
-        for verification in verifications:
+        verified = self.liuctl("audit", "verify", who=IPA)
+        self.assertEqual(set(verified), {address for name, address in self.layout.env.items()
+                                         if name.endswith("SERVER")}, verified)
+        for verification in objects_with(verified, "intact"):
             self.assertTrue(verification["intact"], verification)
+            self.assertGreater(int(verification["eventsChecked"]), 0, verification)
 
         self.check_layout()
 
