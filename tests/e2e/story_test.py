@@ -15,7 +15,7 @@ in clients/liuctl/examples/. The story:
   internal audit plans come out -> the CSP reports an internal audit and the
   coverage moves -> a serious incident suspends the service, and the public
   list shows it suspended -> the audit trail verifies. Plus failure exits
-  (malformed file 2, refused 6, not found 8, conflict 9).
+  (malformed file 2, refused 6, invalid 7, not found 8, conflict 9).
 
 The same story runs in three layouts, one ctest each (tests/e2e/CMakeLists.txt):
   AllInOneStoryTest      e2e.all_in_one    one liu-server, plaintext
@@ -65,6 +65,7 @@ CALL_TIMEOUT = 90
 # Exit codes of liuctl (the spec).
 EXIT_USAGE = 2
 EXIT_REFUSED = 6
+EXIT_INVALID = 7
 EXIT_NOT_FOUND = 8
 EXIT_CONFLICT = 9
 
@@ -392,6 +393,15 @@ class StoryTest(unittest.TestCase):
         awaiting = self.liuctl("awaiting", who=USING_MINISTRY)
         self.assertIn(name, [p["name"] for p in awaiting.get("preApplications", [])])
         self.assertIn(case, [c["name"] for c in awaiting.get("reviewCases", [])])
+
+        # Without the justification its answers ask for, the server refuses
+        # the assessment as invalid (7).
+        example = (EXAMPLES / "assessment-low.yaml").read_text(encoding="utf-8")
+        unjustified = self.directory / "unjustified.yaml"
+        unjustified.write_text(example[:example.index("\njustification:")] + "\n",
+                               encoding="utf-8")
+        self.liuctl("assessment", "submit", str(unjustified), f"--pre_application={name}",
+                    "--business=meishi-kanri", who=USING_MINISTRY, expect=EXIT_INVALID)
 
         # It assesses the on-list business (影響度評価), LOW on C, I and A.
         assessment = self.liuctl(
