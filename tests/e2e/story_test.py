@@ -166,6 +166,19 @@ class Layout:
     def describe_logs(self) -> str:
         return "\n".join(f"--- {log}:\n{tail(log)}" for log in self.logs)
 
+    def check_logs(self) -> None:
+        """After stop: no sanitizer report in any server's log (the asan build)."""
+        for log in self.logs:
+            try:
+                text = log.read_text(errors="replace")
+            except OSError:
+                continue
+            for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                           "runtime error:"):
+                if marker in text:
+                    start = text.index(marker)
+                    raise AssertionError(f"{log}: {marker}\n{text[start:start + 6000]}")
+
 
 class AllInOne(Layout):
     """One liu-server hosting every service, plaintext on a free loopback port."""
@@ -213,6 +226,11 @@ class AllInOne(Layout):
                 self.process.wait()
         if self.database:
             psql(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+        if self.process is not None:
+            self.check_logs()
+            if self.process.returncode != 0:
+                raise AssertionError(f"liu-server exited {self.process.returncode} on "
+                                     f"SIGTERM:\n{self.describe_logs()}")
 
 
 class Microservices(Layout):
@@ -279,6 +297,9 @@ class Microservices(Layout):
                    for component in ("impact", "eligibility", "audit")))
         if stopped.returncode != 0:
             raise AssertionError(f"microservices.sh stop failed:\n{stopped.stderr}")
+        if "SIGKILL" in stopped.stderr:
+            raise AssertionError(f"a server did not stop on SIGTERM:\n{stopped.stderr}")
+        self.check_logs()
 
 
 class StoryTest(unittest.TestCase):
