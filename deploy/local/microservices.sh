@@ -40,7 +40,8 @@ commands:
   start    build (unless --bin_dir or LIU_SKIP_BUILD=1), make certificates and
            the development key, start every process and wait until each is SERVING
   stop     send SIGTERM to every process and wait until it has exited
-  status   show each process: address, pid, running or not, health
+  status   show each process: address, pid, running or not, health; exits 0
+           when every one is SERVING, 3 when none runs, 1 otherwise
   env      print export lines for eval: LIU_IMPACT_SERVER, LIU_ELIGIBILITY_SERVER,
            LIU_AUDIT_SERVER, LIU_SERVER (eligibility), LIU_TLS_CA, LIU_TLS_CERT, LIU_TLS_KEY
 
@@ -160,10 +161,6 @@ with_database() {
   case "$rest" in *\?*) query="?${rest#*\?}" ;; esac
   echo "${url%%://*}://$authority/$name$query"
 }
-component_index() {
-  local i
-  for i in "${!components[@]}"; do [ "${components[$i]}" = "$1" ] && echo "$i"; done
-}
 # Is pid file $1's process a live liu-server? Prints the pid if so.
 live_pid() {
   local pid
@@ -240,11 +237,11 @@ case "$command" in
         ) || die "the build failed"
       fi
     fi
-    [ -d "$bin_dir" ] || die "no binary directory $bin_dir"
-    bin_dir=$(cd "$bin_dir" && pwd)
     for binary in liu-server liuctl; do
-      [ -x "$bin_dir/$binary" ] || die "no $binary in $bin_dir (build it, or pass --bin_dir)"
+      [ -x "$bin_dir/$binary" ] ||
+        die "no $binary in $bin_dir: build it (without LIU_SKIP_BUILD=1), or pass --bin_dir"
     done
+    bin_dir=$(cd "$bin_dir" && pwd)
 
     "$repo/deploy/local/make-certs.sh" "$dir/tls" >/dev/null
     if [ ! -f "$dir/dev-signing-key.pem" ]; then
