@@ -316,6 +316,18 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::CreatePreApplication(
                     *out, EligibilityStore::GetPreApplication(tx, earlier->id));
                 return absl::OkStatus();
               }
+              ASSIGN_OR_RETURN(std::optional<std::string> same_service,
+                               EligibilityStore::FindActiveByServiceName(
+                                   tx, csp, pre.service_name()));
+              if (same_service.has_value()) {
+                return absl::AlreadyExistsError(absl::StrCat(
+                    *same_service,
+                    " is already your ACTIVE pre-application "
+                    "for \"",
+                    pre.service_name(),
+                    "\": one pre-application per SaaS; withdraw it first to "
+                    "file anew"));
+              }
               const absl::Time now = absl::Now();
               v1::PreApplication created = pre;
               *created.mutable_create_time() = ToTimestamp(now);
@@ -473,7 +485,7 @@ grpc::ServerUnaryReactor* EligibilityServiceImpl::WithdrawPreApplication(
         std::optional<std::string> id =
             ParseResourceId("name", req.name(), "preApplications", violations);
         if (req.etag().empty()) violations.Add("etag", "is required");
-        CheckText("reason", req.reason(), kMaxReasonBytes, true, violations);
+        CheckText("reason", req.reason(), kMaxReasonBytes, false, violations);
         RETURN_IF_ERROR(violations.ToStatus());
         return CommitAndNotify(
             context_, call.deadline, [&](Transaction& tx) -> absl::Status {

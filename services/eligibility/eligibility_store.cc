@@ -92,7 +92,15 @@ CREATE TABLE eligibility_feed_cursors (
   sequence BIGINT NOT NULL
 );
 )sql"},
+    {2, "one ACTIVE pre-application per CSP and service name",
+     R"sql(
+ALTER TABLE eligibility_pre_applications ADD COLUMN service_name TEXT;
+CREATE UNIQUE INDEX eligibility_one_active_per_service
+  ON eligibility_pre_applications (csp, service_name) WHERE state = 1;
+)sql"},
 };
+static_assert(v1::PreApplication::STATE_ACTIVE == 1,
+              "migration 2's index names the ACTIVE state by its number");
 
 template <typename Message>
 absl::StatusOr<Message> Parse(const Row& row, size_t column) {
@@ -257,17 +265,33 @@ absl::Status EligibilityStore::InsertPreApplication(
   RETURN_IF_ERROR(
       tx.Execute(
             "INSERT INTO eligibility_pre_applications (id, csp, state, "
-            "outcome, create_time_us, request_id, request_hash, body) VALUES "
-            "($1, $2, $3, $4, $5, $6, $7, $8)",
+            "outcome, create_time_us, request_id, request_hash, body, "
+            "service_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             {Value(IdOf(pre.name())), Value(pre.csp()),
              Value(int64_t{pre.state()}),
              Value(int64_t{pre.judgement().overall_outcome()}),
              Value(Micros(pre.create_time())),
              request_id.empty() ? Value() : Value(std::string(request_id)),
              request_id.empty() ? Value() : Value(std::string(request_hash)),
-             Value(Bytes{storage::DeterministicBytes(pre)})})
+             Value(Bytes{storage::DeterministicBytes(pre)}),
+             Value(pre.service_name())})
           .status());
   return WritePreApplicationMinistries(tx, pre);
+}
+
+absl::StatusOr<std::optional<std::string>>
+EligibilityStore::FindActiveByServiceName(Transaction& tx,
+                                          absl::string_view csp,
+                                          absl::string_view service_name) {
+  ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT id FROM eligibility_pre_applications "
+               "WHERE csp = $1 AND service_name = $2 AND state = $3",
+               {Value(std::string(csp)), Value(std::string(service_name)),
+                Value(int64_t{v1::PreApplication::STATE_ACTIVE})}));
+  if (rows.empty()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::string id, rows[0].Text(0));
+  return absl::StrCat("preApplications/", id);
 }
 
 absl::Status EligibilityStore::UpdatePreApplication(

@@ -78,10 +78,16 @@ class EligibilityStore {
       storage::Transaction& tx, absl::string_view csp,
       absl::string_view request_id);
   // Inserts a new pre-application (name, csp and judgement set).
+  // ALREADY_EXISTS when the CSP has an ACTIVE one of the same service name.
   static absl::Status InsertPreApplication(storage::Transaction& tx,
                                            const v1::PreApplication& pre,
                                            absl::string_view request_id,
                                            absl::string_view request_hash);
+  // The name of `csp`'s ACTIVE pre-application for `service_name`, if any
+  // (one pre-application per SaaS; a unique index backs it).
+  static absl::StatusOr<std::optional<std::string>> FindActiveByServiceName(
+      storage::Transaction& tx, absl::string_view csp,
+      absl::string_view service_name);
   // Replaces a stored pre-application (its state or judgement changed).
   static absl::Status UpdatePreApplication(storage::Transaction& tx,
                                            const v1::PreApplication& pre);

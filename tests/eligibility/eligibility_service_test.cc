@@ -365,6 +365,40 @@ TEST_F(EligibilityServiceTest,
   EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
 }
 
+TEST_F(EligibilityServiceTest,
+       ACspHasOneActivePreApplicationPerSaasUntilItWithdrawsIt) {
+  const v1::PreApplication pre = PreApplication(
+      {Business("cards", ProfilesMeetingEachItem()[2], {"mlit"})},
+      "名刺管理クラウド");
+  const v1::PreApplication first = File(pre, Csp());
+  const std::string after_first = server_->DumpAllTables();
+
+  v1::CreatePreApplicationRequest again;
+  *again.mutable_pre_application() = pre;
+  again.set_request_id("another-request");
+  v1::PreApplication out;
+  grpc::Status status = eligibility_->CreatePreApplication(
+      TestServer::Context(Csp()).get(), again, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(status.error_message(), HasSubstr(first.name()));
+  EXPECT_EQ(server_->DumpAllTables(), after_first);
+
+  // Another CSP may name its SaaS the same.
+  File(pre, Csp("other-saas"));
+
+  v1::WithdrawPreApplicationRequest withdraw;
+  withdraw.set_name(first.name());
+  withdraw.set_etag(first.etag());
+  ASSERT_TRUE(eligibility_
+                  ->WithdrawPreApplication(TestServer::Context(Csp()).get(),
+                                           withdraw, &out)
+                  .ok());
+  status = eligibility_->CreatePreApplication(TestServer::Context(Csp()).get(),
+                                              again, &out);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_NE(out.name(), first.name());
+}
+
 TEST_F(EligibilityServiceTest, EachCallerSeesOnlyWhatConcernsIt) {
   const v1::PreApplication mine =
       File(PreApplication(

@@ -3,6 +3,7 @@
 #ifndef ISMAP_LIU_TESTS_ELIGIBILITY_ELIGIBILITY_TESTING_H_
 #define ISMAP_LIU_TESTS_ELIGIBILITY_ELIGIBILITY_TESTING_H_
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,12 +60,17 @@ inline v1::PreApplicationBusiness Business(
   return business;
 }
 
-// A pre-application of a SaaS on its own platform with `businesses`.
+// A pre-application of a SaaS on its own platform with `businesses`. A CSP
+// has one ACTIVE pre-application per service name, so without one each call
+// names another SaaS ("クラウド名刺サービス 1", "… 2", ...).
 inline v1::PreApplication PreApplication(
     std::vector<v1::PreApplicationBusiness> businesses,
-    const std::string& service_name = "クラウド名刺サービス") {
+    const std::string& service_name = "") {
+  static std::atomic<int> services{0};
   v1::PreApplication pre;
-  pre.set_service_name(service_name);
+  pre.set_service_name(service_name.empty() ? "クラウド名刺サービス " +
+                                                  std::to_string(++services)
+                                            : service_name);
   pre.set_service_description("名刺とアカウントを管理する SaaS");
   pre.mutable_platform()->mutable_own()->set_description("自社データセンター");
   for (v1::PreApplicationBusiness& business : businesses) {
