@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "clients/liuctl/text_table.h"
 
 namespace ismap::liu::liuctl {
 namespace {
@@ -29,25 +30,74 @@ constexpr char kExitCodes[] =
     "     current state\n"
     "  10 any other error from the server\n";
 
+constexpr int kLineWidth = 80;
+constexpr int kHelpColumn = 28;
+constexpr int kSummaryColumn = 46;
+
+// `text` wrapped at kLineWidth display columns, every line but the first
+// indented by `indent` columns (the first continues a line already
+// `first_column` wide). A single newline in `text` is a space; a blank line
+// separates paragraphs.
+std::string Wrap(absl::string_view text, int first_column, int indent) {
+  std::string wrapped;
+  int column = first_column;
+  const std::vector<absl::string_view> paragraphs =
+      absl::StrSplit(text, "\n\n", absl::SkipWhitespace());
+  for (size_t p = 0; p < paragraphs.size(); ++p) {
+    if (p > 0) {
+      absl::StrAppend(&wrapped, "\n\n", std::string(indent, ' '));
+      column = indent;
+    }
+    bool line_start = true;
+    for (absl::string_view word : absl::StrSplit(
+             paragraphs[p], absl::ByAnyChar(" \n"), absl::SkipEmpty())) {
+      const int width = DisplayWidth(word);
+      if (!line_start && column + 1 + width > kLineWidth) {
+        absl::StrAppend(&wrapped, "\n", std::string(indent, ' '));
+        column = indent;
+        line_start = true;
+      }
+      if (!line_start) {
+        wrapped += ' ';
+        ++column;
+      }
+      absl::StrAppend(&wrapped, word);
+      column += width;
+      line_start = false;
+    }
+  }
+  return wrapped;
+}
+
+// `label` padded to `column`, or on a line of its own when it is wider,
+// followed by `text` wrapped under that column.
+std::string Entry(const std::string& label, const std::string& text,
+                  int column) {
+  std::string entry = label;
+  if (static_cast<int>(entry.size()) < column) {
+    entry.resize(column, ' ');
+  } else {
+    absl::StrAppend(&entry, "\n", std::string(column, ' '));
+  }
+  absl::StrAppend(&entry, Wrap(text, column, column), "\n");
+  return entry;
+}
+
 std::string OptionLines(const std::vector<OptionSpec>& options) {
   std::string text;
   for (const OptionSpec& option : options) {
     std::string usage = absl::StrCat("  --", option.name);
-    if (!option.value_name.empty())
+    if (!option.value_name.empty()) {
       absl::StrAppend(&usage, "=", option.value_name);
-    if (usage.size() < 28) {
-      usage.resize(28, ' ');
-    } else {
-      absl::StrAppend(&usage, "\n", std::string(28, ' '));
     }
-    absl::StrAppend(&text, usage, option.help);
+    std::string help = option.help;
     if (!option.environment.empty()) {
-      absl::StrAppend(&text, " [$", option.environment, "]");
+      absl::StrAppend(&help, " [$", option.environment, "]");
     }
     if (!option.default_value.empty()) {
-      absl::StrAppend(&text, " (default ", option.default_value, ")");
+      absl::StrAppend(&help, " (default ", option.default_value, ")");
     }
-    absl::StrAppend(&text, "\n");
+    absl::StrAppend(&text, Entry(usage, help, kHelpColumn));
   }
   return text;
 }
@@ -198,18 +248,11 @@ std::string CommandSet::Overview() const {
       "Usage: liuctl COMMAND [ARGUMENTS] [options]; liuctl COMMAND --help "
       "for a command's\noptions and examples.\n";
   for (const char* audience : {"CSP", "ministry", "IPA", "anyone"}) {
-    absl::StrAppend(&text, "\nFor ",
-                    std::string(audience) == "anyone" ? "anyone" : audience,
-                    ":\n");
+    absl::StrAppend(&text, "\nFor ", audience, ":\n");
     for (const CommandSpec& command : commands_) {
       if (command.audience != audience) continue;
-      std::string usage = absl::StrCat("  ", UsageLine(command));
-      if (usage.size() < 46) {
-        usage.resize(46, ' ');
-      } else {
-        absl::StrAppend(&usage, "\n", std::string(46, ' '));
-      }
-      absl::StrAppend(&text, usage, command.summary, "\n");
+      absl::StrAppend(&text, Entry(absl::StrCat("  ", UsageLine(command)),
+                                   command.summary, kSummaryColumn));
     }
   }
   absl::StrAppend(&text, "\nOptions of every command:\n",
@@ -221,7 +264,9 @@ std::string CommandSet::Help(const CommandSpec& command) const {
   std::string text =
       absl::StrCat("Usage: ", UsageLine(command), "\n\n", command.summary, " (",
                    command.audience, ")\n");
-  if (!command.details.empty()) absl::StrAppend(&text, "\n", command.details);
+  if (!command.details.empty()) {
+    absl::StrAppend(&text, "\n", Wrap(command.details, 0, 0), "\n");
+  }
   if (!command.options.empty()) {
     absl::StrAppend(&text, "\nOptions:\n", OptionLines(command.options));
   }

@@ -304,7 +304,7 @@ void AddCommonCommands(CommandSet& commands) {
                    "12h"}},
       .details = "Signed with the key the local server made in its data "
                  "directory; a server\nthat verifies tokens of a real "
-                 "issuer (--jwks_file) refuses it.\nExample: export "
+                 "issuer (--jwks_file) refuses it.\n\nExample: export "
                  "LIU_TOKEN=$(liuctl dev-token --role=csp "
                  "--organisation=example-saas)\n",
       .run = DevToken,
@@ -316,7 +316,9 @@ void AddCommonCommands(CommandSet& commands) {
       .details = "Asks every configured server (--server and the "
                  "per-component ones), each\nreplica of a list on its own. "
                  "Exits 4 if one cannot be reached or "
-                 "something is not SERVING. Needs no token.\n",
+                 "something is not SERVING. Needs no token.\nWith --json: "
+                 "{\"ADDRESS\": {\"(server)\": \"SERVING\", \"SERVICE\": "
+                 "\"SERVING\", ...}, ...}.\n",
       .run = WithSession(Health),
   });
   commands.Add({
@@ -339,6 +341,12 @@ void AddCommonCommands(CommandSet& commands) {
                  "rotation",
       .arguments = {"SERVICE"},
       .options = {{"year", "N", "only this audit year's external plan"}},
+      .details = "External audits (外部監査): governance and management "
+                 "criteria every year, the\ncontrols spread over the cycle. "
+                 "Internal audits (内部監査): every objective\nat least once "
+                 "in the rotation. With --json: {\"externalAuditPlans\": "
+                 "[ExternalAuditPlan...],\n\"internalAuditPlan\": "
+                 "InternalAuditPlan}.\n",
       .run = WithSession(ShowPlans),
   });
   commands.Add({

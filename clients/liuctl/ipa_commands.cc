@@ -405,10 +405,13 @@ int ListTargetListVersions(ServerSession& session,
       nlohmann::json names = nlohmann::json::array();
       for (const v1::TargetBusiness* item : items)
         names.push_back(item->name());
-      versions.push_back({{"listVersion", version}, {"items", names}});
+      // int64 as a string, as in the proto3 JSON of the other outputs.
+      versions.push_back(
+          {{"listVersion", std::to_string(version)}, {"items", names}});
     }
-    PrintJson(nlohmann::json{{"currentListVersion", all.current_list_version()},
-                             {"versions", versions}});
+    PrintJson(nlohmann::json{
+        {"currentListVersion", std::to_string(all.current_list_version())},
+        {"versions", versions}});
     return kExitOk;
   }
   TextTable table({"VERSION", "ITEMS ADDED", "HOW", "SINCE"});
@@ -580,14 +583,19 @@ void AddIpaCommands(CommandSet& commands) {
       .path = "target-list versions",
       .audience = "IPA",
       .summary = "list the versions of the target list and what each added",
+      .details = "With --json: {\"currentListVersion\": \"N\", \"versions\": "
+                 "[{\"listVersion\": \"N\",\n\"items\": "
+                 "[\"targetBusinesses/…\"]}, ...]}.\n",
       .run = WithSession(ListTargetListVersions),
   });
   commands.Add({
       .path = "audit verify",
       .audience = "IPA",
       .summary = "verify the hash-chained audit trail of each server",
-      .details = "Checks every server configured (--server and the "
-                 "per-component ones).\nExits 5 if any trail is broken.\n",
+      .details =
+          "Checks every server configured (--server and the "
+          "per-component ones).\nExits 5 if any trail is broken. With --json: "
+          "{\"ADDRESS\": AuditTrailVerification, ...}.\n",
       .run = WithSession(VerifyAuditTrail),
   });
 }

@@ -339,7 +339,9 @@ void AddMinistryCommands(CommandSet& commands) {
       .details = "Businesses of pre-applications naming your ministry that "
                  "wait for its\nassessment, and open review cases (要検討業務) "
                  "your ministry has not yet assessed\nLOW. Each row says "
-                 "which options of `liuctl assessment submit` assess it.\n",
+                 "which options of `liuctl assessment submit` assess it.\nWith "
+                 "--json: {\"preApplications\": [PreApplication...], "
+                 "\"reviewCases\": [ReviewCase...]}.\n",
       .run = WithSession(ListAwaiting),
   });
 }
