@@ -127,6 +127,74 @@ class MicroservicesTest : public ::testing::Test {
     return testing::TestServer::Context(token);
   }
 
+  // The story's steps, each over mutual TLS to process `index`.
+
+  // A CSP files a pre-application whose one business (cards, item 3) MLIT
+  // uses.
+  v1::PreApplication FileCards(int index) {
+    auto stub = v1::EligibilityService::NewStub(Channel(index, true));
+    v1::CreatePreApplicationRequest create;
+    *create.mutable_pre_application() = PreApplication(
+        {Business("cards", ProfilesMeetingEachItem()[2], {"mlit"})});
+    v1::PreApplication pre;
+    const grpc::Status filed = stub->CreatePreApplication(
+        As(Token(Role::kCsp, "example-saas")).get(), create, &pre);
+    EXPECT_TRUE(filed.ok()) << filed.error_message();
+    return pre;
+  }
+
+  // MLIT assesses that business LOW (impact asks eligibility whether the
+  // pre-application names MLIT).
+  void AssessCardsAsMlit(int index, const v1::PreApplication& pre) {
+    auto stub = v1::ImpactAssessmentService::NewStub(Channel(index, true));
+    v1::CreateImpactAssessmentRequest assess;
+    *assess.mutable_impact_assessment() =
+        testing::LowAssessment({"business_card_information"});
+    v1::BusinessRef& business =
+        *assess.mutable_impact_assessment()->mutable_pre_application_business();
+    business.set_pre_application(pre.name());
+    business.set_business_id("cards");
+    v1::ImpactAssessment assessment;
+    const grpc::Status assessed = stub->CreateImpactAssessment(
+        As(Token(Role::kMinistry, "mlit")).get(), assess, &assessment);
+    EXPECT_TRUE(assessed.ok()) << assessed.error_message();
+  }
+
+  // `pre` as eligibility (process `index`) judges it once ELIGIBLE, or as
+  // last read after 20 s.
+  v1::PreApplication WaitUntilEligible(int index, v1::PreApplication pre) {
+    auto stub = v1::EligibilityService::NewStub(Channel(index, true));
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (absl::Now() < deadline && pre.judgement().overall_outcome() !=
+                                         v1::ELIGIBILITY_OUTCOME_ELIGIBLE) {
+      absl::SleepFor(absl::Milliseconds(50));
+      v1::GetPreApplicationRequest get;
+      get.set_name(pre.name());
+      const grpc::Status read = stub->GetPreApplication(
+          As(Token(Role::kCsp, "example-saas")).get(), get, &pre);
+      EXPECT_TRUE(read.ok()) << read.error_message();
+    }
+    return pre;
+  }
+
+  // IPA registers the service of `pre` at audit (process 2), which asks
+  // eligibility whether it is ELIGIBLE.
+  grpc::Status Register(const v1::PreApplication& pre,
+                        const std::string& request_id,
+                        v1::CloudService* service) {
+    auto stub = v1::AuditPlanningService::NewStub(Channel(2, true));
+    v1::RegisterServiceRequest request;
+    request.set_pre_application(pre.name());
+    request.set_request_id(request_id);
+    request.set_reason("外部監査の結果を確認した");
+    v1::ObjectiveExclusion* exclusion =
+        request.mutable_statement_scope()->add_excluded_objectives();
+    exclusion->set_objective_id("14.2.7");
+    exclusion->set_reason("外部委託による開発を行わない");
+    return stub->RegisterService(As(Token(Role::kIpa, "ipa")).get(), request,
+                                 service);
+  }
+
   TempDir certs_;
   TempDir keys_;
   TempDir data_[3];
@@ -148,57 +216,16 @@ TEST_F(MicroservicesTest, TheStoryRunsAcrossThreeServersOverMutualTls) {
       (*impact)->hosted_services(),
       ::testing::Not(::testing::Contains("ismap.liu.v1.EligibilityService")));
 
-  auto eligibility_stub = v1::EligibilityService::NewStub(Channel(1, true));
-  v1::CreatePreApplicationRequest create;
-  *create.mutable_pre_application() = PreApplication(
-      {Business("cards", ProfilesMeetingEachItem()[2], {"mlit"})});
-  v1::PreApplication pre;
-  ASSERT_TRUE(eligibility_stub
-                  ->CreatePreApplication(
-                      As(Token(Role::kCsp, "example-saas")).get(), create, &pre)
-                  .ok());
-
-  auto impact_stub = v1::ImpactAssessmentService::NewStub(Channel(0, true));
-  v1::CreateImpactAssessmentRequest assess;
-  *assess.mutable_impact_assessment() =
-      testing::LowAssessment({"business_card_information"});
-  assess.mutable_impact_assessment()
-      ->mutable_pre_application_business()
-      ->set_pre_application(pre.name());
-  assess.mutable_impact_assessment()
-      ->mutable_pre_application_business()
-      ->set_business_id("cards");
-  v1::ImpactAssessment assessment;
-  const grpc::Status assessed = impact_stub->CreateImpactAssessment(
-      As(Token(Role::kMinistry, "mlit")).get(), assess, &assessment);
-  ASSERT_TRUE(assessed.ok()) << assessed.error_message();
-
-  const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < deadline && pre.judgement().overall_outcome() !=
-                                       v1::ELIGIBILITY_OUTCOME_ELIGIBLE) {
-    absl::SleepFor(absl::Milliseconds(50));
-    v1::GetPreApplicationRequest get;
-    get.set_name(pre.name());
-    ASSERT_TRUE(eligibility_stub
-                    ->GetPreApplication(
-                        As(Token(Role::kCsp, "example-saas")).get(), get, &pre)
-                    .ok());
-  }
+  // A CSP files at eligibility; MLIT assesses at impact; eligibility
+  // follows impact's feed and judges.
+  const v1::PreApplication filed = FileCards(1);
+  AssessCardsAsMlit(0, filed);
+  const v1::PreApplication pre = WaitUntilEligible(1, filed);
   ASSERT_EQ(pre.judgement().overall_outcome(),
             v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
 
-  auto audit_stub = v1::AuditPlanningService::NewStub(Channel(2, true));
-  v1::RegisterServiceRequest register_request;
-  register_request.set_pre_application(pre.name());
-  register_request.set_request_id("register-over-tls");
-  register_request.set_reason("外部監査の結果を確認した");
-  v1::ObjectiveExclusion* exclusion =
-      register_request.mutable_statement_scope()->add_excluded_objectives();
-  exclusion->set_objective_id("14.2.7");
-  exclusion->set_reason("外部委託による開発を行わない");
   v1::CloudService service;
-  const grpc::Status registered = audit_stub->RegisterService(
-      As(Token(Role::kIpa, "ipa")).get(), register_request, &service);
+  const grpc::Status registered = Register(pre, "register-over-tls", &service);
   ASSERT_TRUE(registered.ok()) << registered.error_message();
   EXPECT_EQ(service.state(), v1::CloudService::STATE_REGISTERED);
 
@@ -234,65 +261,21 @@ TEST_F(MicroservicesTest, EligibilityReplicasBehindOneTargetServeTheStory) {
   auto audit = LiuServer::Start(audit_options);
   ASSERT_TRUE(audit.ok()) << audit.status();
 
-  auto eligibility_stub = v1::EligibilityService::NewStub(Channel(1, true));
-  v1::CreatePreApplicationRequest create;
-  *create.mutable_pre_application() = PreApplication(
-      {Business("cards", ProfilesMeetingEachItem()[2], {"mlit"})});
-  v1::PreApplication pre;
-  ASSERT_TRUE(eligibility_stub
-                  ->CreatePreApplication(
-                      As(Token(Role::kCsp, "example-saas")).get(), create, &pre)
-                  .ok());
-
-  // Impact asks eligibility (through the list) whether the pre-application
-  // names MLIT.
-  auto impact_stub = v1::ImpactAssessmentService::NewStub(Channel(0, true));
-  v1::CreateImpactAssessmentRequest assess;
-  *assess.mutable_impact_assessment() =
-      testing::LowAssessment({"business_card_information"});
-  assess.mutable_impact_assessment()
-      ->mutable_pre_application_business()
-      ->set_pre_application(pre.name());
-  assess.mutable_impact_assessment()
-      ->mutable_pre_application_business()
-      ->set_business_id("cards");
-  v1::ImpactAssessment assessment;
-  const grpc::Status assessed = impact_stub->CreateImpactAssessment(
-      As(Token(Role::kMinistry, "mlit")).get(), assess, &assessment);
-  ASSERT_TRUE(assessed.ok()) << assessed.error_message();
+  const v1::PreApplication filed = FileCards(1);
+  AssessCardsAsMlit(0, filed);
 
   // Both replicas follow impact's feed; the second answers for the
   // judgement they share.
-  eligibility_stub = v1::EligibilityService::NewStub(Channel(3, true));
-  const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < deadline && pre.judgement().overall_outcome() !=
-                                       v1::ELIGIBILITY_OUTCOME_ELIGIBLE) {
-    absl::SleepFor(absl::Milliseconds(50));
-    v1::GetPreApplicationRequest get;
-    get.set_name(pre.name());
-    ASSERT_TRUE(eligibility_stub
-                    ->GetPreApplication(
-                        As(Token(Role::kCsp, "example-saas")).get(), get, &pre)
-                    .ok());
-  }
+  const v1::PreApplication pre = WaitUntilEligible(3, filed);
   ASSERT_EQ(pre.judgement().overall_outcome(),
             v1::ELIGIBILITY_OUTCOME_ELIGIBLE);
 
   // With the first replica gone, audit still reaches eligibility (the
   // other replica) to register the pre-application's service.
   (*first)->Shutdown();
-  auto audit_stub = v1::AuditPlanningService::NewStub(Channel(2, true));
-  v1::RegisterServiceRequest register_request;
-  register_request.set_pre_application(pre.name());
-  register_request.set_request_id("register-through-a-replica");
-  register_request.set_reason("外部監査の結果を確認した");
-  v1::ObjectiveExclusion* exclusion =
-      register_request.mutable_statement_scope()->add_excluded_objectives();
-  exclusion->set_objective_id("14.2.7");
-  exclusion->set_reason("外部委託による開発を行わない");
   v1::CloudService service;
-  const grpc::Status registered = audit_stub->RegisterService(
-      As(Token(Role::kIpa, "ipa")).get(), register_request, &service);
+  const grpc::Status registered =
+      Register(pre, "register-through-a-replica", &service);
   ASSERT_TRUE(registered.ok()) << registered.error_message();
   EXPECT_EQ(service.state(), v1::CloudService::STATE_REGISTERED);
 }
