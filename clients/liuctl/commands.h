@@ -8,6 +8,7 @@
 
 #include "clients/liuctl/command_line.h"
 #include "clients/liuctl/server_session.h"
+#include "ismap/liu/v1/audit_planning.pb.h"
 
 namespace ismap::liu::liuctl {
 
@@ -35,6 +36,14 @@ std::string RequestIdFor(const ParsedArguments& args);
 
 // The option --request_id, shared by the commands that create something.
 OptionSpec RequestIdOption();
+
+// Reads `services/{id}` (or the full name) into `service`. Returns kExitOk,
+// or the exit code of the failure after reporting it.
+int GetService(ServerSession& session, const std::string& id_or_name,
+               v1::CloudService* service);
+// Prints `service`: with --json as proto3 JSON, else its state, dates,
+// statement scope and incidents. Returns kExitOk.
+int PrintService(const ParsedArguments& args, const v1::CloudService& service);
 
 }  // namespace ismap::liu::liuctl
 

@@ -130,31 +130,10 @@ int ListRegisteredServices(ServerSession& session,
 }
 
 int ShowService(ServerSession& session, const ParsedArguments& args) {
-  v1::GetServiceRequest request;
-  request.set_name(ResourceName("services", args.positional(0)));
   v1::CloudService service;
-  const int code = Call<AuditPlanningService>(
-      session, Component::kAudit, &AuditPlanningService::Stub::GetService,
-      request, &service);
+  const int code = GetService(session, args.positional(0), &service);
   if (code != kExitOk) return code;
-  if (args.Has("json")) {
-    PrintJson(service);
-    return kExitOk;
-  }
-  PrintFields({
-      {"service", service.name()},
-      {"name", service.service_name()},
-      {"CSP", service.csp()},
-      {"state", Short(service.state())},
-      {"registered", service.has_registration_time()
-                         ? FormatTime(service.registration_time())
-                         : ""},
-      {"suspended",
-       service.has_suspend_time() ? FormatTime(service.suspend_time()) : ""},
-      {"objectives in scope",
-       std::to_string(service.statement_scope().objectives_in_scope())},
-  });
-  return kExitOk;
+  return PrintService(args, service);
 }
 
 // Counts of a plan's objectives per tier: "governance 12, management 30, ...".
@@ -265,6 +244,45 @@ int ShowCoverage(ServerSession& session, const ParsedArguments& args) {
 }
 
 }  // namespace
+
+int PrintService(const ParsedArguments& args, const v1::CloudService& s) {
+  if (args.Has("json")) {
+    PrintJson(s);
+    return kExitOk;
+  }
+  std::string incidents;
+  for (const v1::Incident& incident : s.incidents()) {
+    absl::StrAppend(
+        &incidents, incidents.empty() ? "" : "; ", "#", incident.incident_id(),
+        " ", FormatDate(incident.occur_time()), " ", incident.description(),
+        incident.has_lift_time() ? " (lifted)" : "");
+  }
+  PrintFields({
+      {"service", s.name()},
+      {"name", s.service_name()},
+      {"CSP", s.csp()},
+      {"pre-application", s.pre_application()},
+      {"state", Short(s.state())},
+      {"registered",
+       s.has_registration_time() ? FormatTime(s.registration_time()) : ""},
+      {"hold until",
+       s.has_hold_deadline() ? FormatDate(s.hold_deadline()) : ""},
+      {"suspended", s.has_suspend_time() ? FormatTime(s.suspend_time()) : ""},
+      {"objectives in scope",
+       std::to_string(s.statement_scope().objectives_in_scope())},
+      {"incidents", incidents},
+  });
+  return kExitOk;
+}
+
+int GetService(ServerSession& session, const std::string& id,
+               v1::CloudService* service) {
+  v1::GetServiceRequest request;
+  request.set_name(ResourceName("services", id));
+  return Call<AuditPlanningService>(session, Component::kAudit,
+                                    &AuditPlanningService::Stub::GetService,
+                                    request, service);
+}
 
 std::function<int(const ParsedArguments&)> WithSession(SessionCommand body) {
   return [body = std::move(body)](const ParsedArguments& args) {

@@ -166,45 +166,6 @@ int RejectReviewCase(ServerSession& session, const ParsedArguments& args) {
 
 // ---- Registration decisions ----
 
-int PrintService(const ParsedArguments& args, const v1::CloudService& s) {
-  if (args.Has("json")) {
-    PrintJson(s);
-    return kExitOk;
-  }
-  std::string incidents;
-  for (const v1::Incident& incident : s.incidents()) {
-    absl::StrAppend(
-        &incidents, incidents.empty() ? "" : "; ", "#", incident.incident_id(),
-        " ", FormatDate(incident.occur_time()), " ", incident.description(),
-        incident.has_lift_time() ? " (lifted)" : "");
-  }
-  PrintFields({
-      {"service", s.name()},
-      {"name", s.service_name()},
-      {"CSP", s.csp()},
-      {"pre-application", s.pre_application()},
-      {"state", Short(s.state())},
-      {"registered",
-       s.has_registration_time() ? FormatTime(s.registration_time()) : ""},
-      {"hold until",
-       s.has_hold_deadline() ? FormatDate(s.hold_deadline()) : ""},
-      {"suspended", s.has_suspend_time() ? FormatTime(s.suspend_time()) : ""},
-      {"objectives in scope",
-       std::to_string(s.statement_scope().objectives_in_scope())},
-      {"incidents", incidents},
-  });
-  return kExitOk;
-}
-
-int GetService(ServerSession& session, const std::string& id,
-               v1::CloudService* service) {
-  v1::GetServiceRequest request;
-  request.set_name(ResourceName("services", id));
-  return Call<AuditPlanningService>(session, Component::kAudit,
-                                    &AuditPlanningService::Stub::GetService,
-                                    request, service);
-}
-
 // Reads --scope into `scope`; returns kExitOk or the usage error reported.
 int ReadScope(ServerSession& session, const ParsedArguments& args,
               v1::StatementScope* scope) {
