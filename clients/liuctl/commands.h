@@ -3,9 +3,13 @@
 #ifndef ISMAP_LIU_CLIENTS_LIUCTL_COMMANDS_H_
 #define ISMAP_LIU_CLIENTS_LIUCTL_COMMANDS_H_
 
+#include <cstdint>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "clients/liuctl/command_line.h"
 #include "clients/liuctl/server_session.h"
 #include "ismap/liu/v1/audit_planning.pb.h"
@@ -33,6 +37,14 @@ std::function<int(const ParsedArguments&)> WithSession(SessionCommand body);
 // A fresh request id (idempotency key) unless the command was given one with
 // --request_id.
 std::string RequestIdFor(const ParsedArguments& args);
+
+// The integer option `name`: 0 when absent; nullopt, after reporting the
+// usage error "--NAME is WHAT", when it is not an integer from `minimum` to
+// `maximum`.
+std::optional<int64_t> IntegerOption(
+    ServerSession& session, const ParsedArguments& args,
+    const std::string& name, int64_t minimum, absl::string_view what,
+    int64_t maximum = std::numeric_limits<int64_t>::max());
 
 // The option --request_id, shared by the commands that create something.
 OptionSpec RequestIdOption();

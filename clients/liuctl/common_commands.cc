@@ -3,6 +3,7 @@
 // service's audit plans and internal-audit coverage.
 #include <algorithm>
 #include <iostream>
+#include <limits>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -153,13 +154,13 @@ int ShowPlans(ServerSession& session, const ParsedArguments& args) {
   const std::string service = ResourceName("services", args.positional(0));
   v1::ListExternalAuditPlansRequest external_request;
   external_request.set_parent(service);
-  if (args.Has("year")) {
-    int year = 0;
-    if (!absl::SimpleAtoi(args.Get("year"), &year) || year <= 0) {
-      return session.ReportUsage("--year is an audit year (1 or more)");
-    }
-    external_request.set_start_audit_year(year);
-    external_request.set_end_audit_year(year);
+  const std::optional<int64_t> only_year =
+      IntegerOption(session, args, "year", 1, "an audit year (1 or more)",
+                    std::numeric_limits<int32_t>::max());
+  if (!only_year.has_value()) return kExitUsage;
+  if (*only_year > 0) {
+    external_request.set_start_audit_year(static_cast<int32_t>(*only_year));
+    external_request.set_end_audit_year(static_cast<int32_t>(*only_year));
   }
   v1::ListExternalAuditPlansResponse external;
   int code = CallAllPages<AuditPlanningService>(
@@ -294,6 +295,19 @@ std::function<int(const ParsedArguments&)> WithSession(SessionCommand body) {
     }
     return body(*session, args);
   };
+}
+
+std::optional<int64_t> IntegerOption(ServerSession& session,
+                                     const ParsedArguments& args,
+                                     const std::string& name, int64_t minimum,
+                                     absl::string_view what, int64_t maximum) {
+  int64_t value = 0;
+  if (args.Has(name) && (!absl::SimpleAtoi(args.Get(name), &value) ||
+                         value < minimum || value > maximum)) {
+    session.ReportUsage(absl::StrCat("--", name, " is ", what));
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::string RequestIdFor(const ParsedArguments& args) {

@@ -2,7 +2,6 @@
 // judgement and notifications, withdraw it; plan and report internal audits.
 #include <iostream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/liuctl/calls.h"
@@ -172,13 +171,10 @@ int WithdrawPreApplication(ServerSession& session,
 int ListNotifications(ServerSession& session, const ParsedArguments& args) {
   v1::ListNotificationsRequest request;
   request.set_parent("preApplications/-");
-  if (args.Has("after")) {
-    int64_t after = 0;
-    if (!absl::SimpleAtoi(args.Get("after"), &after) || after < 0) {
-      return session.ReportUsage("--after is a sequence number (0 or more)");
-    }
-    request.set_after_sequence(after);
-  }
+  const std::optional<int64_t> after =
+      IntegerOption(session, args, "after", 0, "a sequence number (0 or more)");
+  if (!after.has_value()) return kExitUsage;
+  request.set_after_sequence(*after);
   v1::ListNotificationsResponse all;
   const int code = CallAllPages<EligibilityService>(
       session, Component::kEligibility,
@@ -203,17 +199,14 @@ int ListNotifications(ServerSession& session, const ParsedArguments& args) {
 int WatchNotifications(ServerSession& session, const ParsedArguments& args) {
   v1::WatchNotificationsRequest request;
   request.set_parent("preApplications/-");
-  int64_t after = 0;
-  if (args.Has("after") &&
-      (!absl::SimpleAtoi(args.Get("after"), &after) || after < 0)) {
-    return session.ReportUsage("--after is a sequence number (0 or more)");
-  }
-  request.set_after_sequence(after);
-  int64_t count = 0;
-  if (args.Has("count") &&
-      (!absl::SimpleAtoi(args.Get("count"), &count) || count <= 0)) {
-    return session.ReportUsage("--count is a positive number");
-  }
+  const std::optional<int64_t> after =
+      IntegerOption(session, args, "after", 0, "a sequence number (0 or more)");
+  if (!after.has_value()) return kExitUsage;
+  request.set_after_sequence(*after);
+  const std::optional<int64_t> wanted =
+      IntegerOption(session, args, "count", 1, "a positive number");
+  if (!wanted.has_value()) return kExitUsage;
+  const int64_t count = *wanted;
   absl::Duration watch_for = absl::InfiniteDuration();
   if (args.Has("for") && (!absl::ParseDuration(args.Get("for"), &watch_for) ||
                           watch_for <= absl::ZeroDuration())) {
@@ -225,7 +218,7 @@ int WatchNotifications(ServerSession& session, const ParsedArguments& args) {
   session.PrepareUntil(&context, absl::Now() + watch_for);
   auto reader = stub->WatchNotifications(&context, request);
   if (!args.Has("json")) {
-    std::cerr << "Watching notifications after sequence " << after
+    std::cerr << "Watching notifications after sequence " << *after
               << (count > 0 ? absl::StrCat(", until ", count, " arrive")
                             : std::string())
               << "; Ctrl-C stops.\n";

@@ -5,7 +5,6 @@
 #include <iostream>
 #include <map>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -327,13 +326,11 @@ int ListTargetBusinesses(ServerSession& session, int64_t version,
 }
 
 int ShowTargetList(ServerSession& session, const ParsedArguments& args) {
-  int64_t version = 0;
-  if (args.Has("version") &&
-      (!absl::SimpleAtoi(args.Get("version"), &version) || version <= 0)) {
-    return session.ReportUsage("--version is a list version (1 or more)");
-  }
+  const std::optional<int64_t> version =
+      IntegerOption(session, args, "version", 1, "a list version (1 or more)");
+  if (!version.has_value()) return kExitUsage;
   v1::ListTargetBusinessesResponse all;
-  const int code = ListTargetBusinesses(session, version, &all);
+  const int code = ListTargetBusinesses(session, *version, &all);
   if (code != kExitOk) return code;
   if (args.Has("json")) {
     PrintJson(all);
